@@ -1,0 +1,84 @@
+"""Opening an archive: engine, SQLite pragmas, schema and the full-text index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from c5crawler.archive.models import Base
+
+# External-content FTS5 table kept in step by triggers: the text is stored once,
+# in `articles`, and Datasette recognises the index by its `content=` option.
+SQLITE_FTS = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+        title, summary, body,
+        content="articles", content_rowid="id",
+        tokenize="porter unicode61 remove_diacritics 2")""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, summary, body)
+        VALUES (new.id, new.title, new.summary, new.body);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, summary, body)
+        VALUES ('delete', old.id, old.title, old.summary, old.body);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_update
+        AFTER UPDATE OF title, summary, body ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, summary, body)
+        VALUES ('delete', old.id, old.title, old.summary, old.body);
+        INSERT INTO articles_fts(rowid, title, summary, body)
+        VALUES (new.id, new.title, new.summary, new.body);
+    END""",
+]
+
+
+class ArchiveError(RuntimeError):
+    """The archive cannot be opened or written; the message is one line for the user."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers (search, Datasette) work while a crawl writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def open_archive(url: str, *, create: bool = True) -> Engine:
+    """An engine on the archive at `url`, with its schema in place."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ArchiveError(f"not a database URL: {url!r}") from exc
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database)
+        if not create and not path.exists():
+            raise ArchiveError(f"no archive at {path}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(f"cannot create {path.parent}: {exc.strerror}") from exc
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise ArchiveError(f"cannot use archive {url!r}: {exc}") from exc
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.begin() as connection:
+            Base.metadata.create_all(connection)
+            if is_sqlite:
+                for statement in SQLITE_FTS:
+                    connection.execute(text(statement))
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise ArchiveError(f"cannot open archive {parsed.render_as_string()}: {reason}") from exc
+    return engine

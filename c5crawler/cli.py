@@ -1,0 +1,262 @@
+"""The `c5crawler` command: crawl, extract, search, and a demo on the bundled mirror."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+DEMO_QUERY = '"Central Asia"'
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def archive_url(args: argparse.Namespace) -> str:
+    if args.db:
+        return args.db if "://" in args.db else f"sqlite:///{args.db}"
+    from c5crawler import settings
+
+    return settings.ARCHIVE_URL
+
+
+def day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return int(value)
+
+
+# -- crawl ------------------------------------------------------------------------------
+def crawl_settings(args: argparse.Namespace) -> Any:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "c5crawler.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.set("ARCHIVE_URL", archive_url(args), priority="cmdline")
+    for pair in args.set or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(args: argparse.Namespace) -> int:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.spiderloader import SpiderLoader
+
+    from c5crawler.archive import open_archive
+
+    settings = crawl_settings(args)
+    known = SpiderLoader.from_settings(settings).list()
+    spiders = args.spiders or known
+    unknown = [s for s in spiders if s not in known]
+    if unknown:
+        raise UsageError(f"unknown spider {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    # Fail before crawling if the archive cannot be opened.
+    open_archive(settings.get("ARCHIVE_URL")).dispose()
+    spider_args = {
+        key: value
+        for key, value in (
+            ("start_urls", ",".join(args.start_urls) if args.start_urls else None),
+            ("since", args.since.isoformat() if args.since else None),
+            ("until", args.until.isoformat() if args.until else None),
+        )
+        if value
+    }
+    process = CrawlerProcess(settings)
+    crawlers = []
+    for name in spiders:
+        crawler = process.create_crawler(name)
+        crawlers.append(crawler)
+        process.crawl(crawler, **spider_args)
+    process.start()
+    failed = False
+    for crawler in crawlers:
+        stats = crawler.stats.get_stats()
+        reason = stats.get("finish_reason", "not started")
+        print(summary_line(crawler.spider.name if crawler.spider else "?", stats))
+        failed |= reason != "finished"
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def summary_line(spider: str, stats: dict[str, Any]) -> str:
+    dropped = sum(v for k, v in stats.items() if k.startswith("c5/dropped/"))
+    return (
+        f"{spider}: {stats.get('finish_reason', 'not started')}; "
+        f"{stats.get('downloader/response_count', 0)} pages fetched, "
+        f"{stats.get('c5/archive/new', 0)} new, {stats.get('c5/archive/updated', 0)} updated, "
+        f"{stats.get('c5/archive/unchanged', 0)} unchanged, "
+        f"{stats.get('c5/archive/deleted', 0)} deleted, {dropped} dropped, "
+        f"{stats.get('log_count/ERROR', 0)} errors"
+    )
+
+
+# -- extract ----------------------------------------------------------------------------
+def run_extract(args: argparse.Namespace) -> int:
+    from c5crawler.extract import UnknownSource, extract_page
+    from c5crawler.items import ExtractionError
+    from c5crawler.normalise.record import normalise_record
+
+    path = Path(args.file)
+    try:
+        html = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    url = args.url or path.resolve().as_uri()
+    try:
+        record = normalise_record(extract_page(html, url, source=args.source))
+    except ExtractionError as exc:
+        raise UsageError(f"{args.file}: not an article ({exc})") from None
+    except UnknownSource as exc:
+        raise UsageError(str(exc)) from None
+    json.dump(record, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return EXIT_OK
+
+
+# -- search -----------------------------------------------------------------------------
+def run_search(args: argparse.Namespace) -> int:
+    from c5crawler.archive import open_archive
+    from c5crawler.archive.search import SearchQueryError, search
+
+    engine = open_archive(archive_url(args), create=False)
+    try:
+        hits = search(
+            engine,
+            args.query,
+            since=datetime.combine(args.since, time(), timezone.utc) if args.since else None,
+            until=datetime.combine(args.until + timedelta(days=1), time(), timezone.utc)
+            if args.until
+            else None,
+            source=args.source,
+            limit=args.limit,
+        )
+    except SearchQueryError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        engine.dispose()
+    if args.json:
+        json.dump(
+            [
+                {
+                    "id": h.id,
+                    "url": h.url,
+                    "source": h.source,
+                    "kind": h.kind,
+                    "title": h.title,
+                    "published_at": h.published_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+                    if h.published_at
+                    else None,
+                    "snippet": h.snippet,
+                    "score": round(h.score, 4),
+                }
+                for h in hits
+            ],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+        return EXIT_OK
+    if not hits:
+        print("no matches")
+    for hit in hits:
+        when = hit.published_at.strftime("%Y-%m-%d %H:%M") if hit.published_at else "(no date)"
+        print(f"{when}  {hit.source:<6} {hit.title}\n    {hit.url}\n    {hit.snippet}\n")
+    return EXIT_OK
+
+
+# -- demo -------------------------------------------------------------------------------
+def run_demo(args: argparse.Namespace) -> int:
+    """Serve the bundled CGTN mirror on 127.0.0.1, crawl it, then search it."""
+    from c5crawler.mirror import SAMPLE_MIRROR, serve
+
+    if not args.db:
+        args.db = "sqlite:///data/demo.sqlite3"
+    with serve(SAMPLE_MIRROR / "cgtn") as base:
+        print(f"serving the sample CGTN mirror at {base}")
+        args.spiders = ["cgtn"]
+        args.start_urls = [f"{base}/robots.txt", f"{base}/subscribe/rss/section/world.xml", f"{base}/china"]
+        args.since = args.until = None
+        args.set = [*(args.set or []), "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"]
+        code = run_crawl(args)
+    print(f"\nc5crawler search {DEMO_QUERY} --db {args.db}\n")
+    args.query, args.source, args.limit, args.json = DEMO_QUERY, None, 5, False
+    return run_search(args) or code
+
+
+# -- wiring -----------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="c5crawler",
+        description="Crawl and search a revision-aware archive of diplomacy reporting.",
+    )
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", help="archive URL or SQLite file (default: ARCHIVE_URL / C5_ARCHIVE_URL)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=list(parents), help=summary, description=summary)
+
+    crawl = command("crawl", "run spiders into the archive (all of them by default)", db)
+    crawl.add_argument("spiders", nargs="*", metavar="SPIDER", help="spider names, e.g. cgtn")
+    crawl.add_argument("--start-urls", nargs="+", metavar="URL", help="begin here instead (a mirror, one feed)")
+    crawl.add_argument("--since", type=day, help="only articles from this day (YYYY-MM-DD)")
+    crawl.add_argument("--until", type=day, help="only articles up to this day (YYYY-MM-DD)")
+    crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
+    crawl.set_defaults(func=run_crawl)
+
+    extract = command("extract", "print the article record of a saved page as JSON")
+    extract.add_argument("file", help="a saved HTML page")
+    extract.add_argument("--url", help="the URL the page was served at (chooses the extractor)")
+    extract.add_argument("--source", help="extractor to use (cgtn, mfa); default: from the URL")
+    extract.set_defaults(func=run_extract)
+
+    search = command("search", "full-text search of the archive", db)
+    search.add_argument("query", help='words, "a phrase", OR, NOT, prefix*')
+    search.add_argument("--since", type=day, help="published on or after this day")
+    search.add_argument("--until", type=day, help="published on or before this day")
+    search.add_argument("--source", help="only this source (cgtn, mfa)")
+    search.add_argument("--limit", type=positive, default=20, help="at most this many results (20)")
+    search.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    search.set_defaults(func=run_search)
+
+    demo = command("demo", "crawl the bundled sample mirror offline, then search it", db)
+    demo.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
+    demo.set_defaults(func=run_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from c5crawler.archive import ArchiveError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UsageError, ArchiveError) as exc:
+        print(f"c5crawler: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

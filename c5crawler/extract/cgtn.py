@@ -1,0 +1,292 @@
+"""CGTN pages: URLs, listing links and article fields (see SITES.md, "CGTN").
+
+Pure functions over HTML text and URLs: no Scrapy, no database, no network.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from c5crawler.extract.fallback import extract_generic
+from c5crawler.extract.html import (
+    HtmlElement,
+    absolute_url,
+    canonical_link,
+    class_tokens,
+    clean_space,
+    element_text,
+    first,
+    first_text,
+    meta_content,
+    parse_html,
+    strip_tracking,
+)
+from c5crawler.items import DateText, ExtractionError, Image, RawArticle
+from c5crawler.normalise.dates import ParsedDate, parse_epoch_ms
+
+CANONICAL_HOST = "https://news.cgtn.com"
+
+# /news/2020-07-16/<Slug>-<ID>/index.html: the ID is 10-11 letters and digits.
+_DATED_PATH = re.compile(
+    r"^/news/(?P<key>\d{4}-\d{2}-\d{2}/[^/?#]+-[A-Za-z0-9]{10,11})/(?:(?:index|p|share_amp)\.html)?$"
+)
+# 2017-2019: /news/3d3d<hex>6d54/index.html (hex of a reversed base64 "News<int>").
+_HEX_PATH = re.compile(r"^/news/(?P<key>3d3d[0-9a-fA-F]+6d54)/(?:(?:index|p|share_amp)\.html)?$")
+
+_LISTING_LINKS = CSSSelector(
+    ".cg-title h3 a, .cg-title h4 a, div.top-news-item-content a, a[data-news-id]"
+)
+_TITLE = (CSSSelector("div.news-title"),)
+_DATE = (
+    CSSSelector("div.news-author span.date"),
+    CSSSelector("div.news-section-date"),
+    # Elsewhere, but not in a list: related and top-news lists date their own items.
+    etree.XPath("//span[contains(concat(' ', normalize-space(@class), ' '), ' date ')][not(ancestor::li)]"),
+)
+_SECTION = (CSSSelector("span.section"),)
+_BYLINE = (CSSSelector("div.news-author-name"),)
+_AGENCY = (CSSSelector("div.sourceTextDiv"),)
+_BODY = (CSSSelector("div#cmsMainContent"),)
+_VIDEO = CSSSelector("[data-video]")
+_IMAGES = CSSSelector("div.cmsImage img, div.cmsImage amp-img, figure img")
+
+# "World 09:12, 05-Aug-2021" (newer template) or "Updated 21:30, 16-Jul-2020".
+_SECTION_DATE = re.compile(r"^(?P<section>.*?)\s*(?P<date>(?:Updated\s+)?\d{1,2}:\d{2},\s*\d{1,2}-[A-Za-z]{3}-\d{4})")
+_UPDATED = re.compile(r"^\s*updated\b", re.I)
+_GTAG_PUBLISH_DATE = re.compile(r"""["']publish_date["']\s*:\s*["']([^"']+)["']""")
+
+_BLOCKS = ("p", "h2", "h3", "h4")
+_HEADING_TAGS = frozenset({"h2", "h3", "h4"})
+# Containers whose text is not body text: captions, media, navigation, embeds.
+_SKIPPED_TAGS = frozenset({"figure", "figcaption", "nav", "aside", "script", "style", "noscript", "form"})
+_SKIPPED_CLASS = re.compile(r"caption|cmsImage|cmsVideo|share|related|recommend", re.I)
+# A bold paragraph longer than this is emphasis, not a subheading.
+_MAX_HEADING_WORDS = 15
+# A page with an HLS stream and fewer words than this is a video with a blurb.
+_VIDEO_MAX_WORDS = 150
+
+
+def canonical_url(url: str) -> str:
+    """One URL per CGTN article, whatever host or variant (index, p, share_amp) it came from.
+
+    Article URLs become `https://news.cgtn.com/news/<key>/index.html`; any other URL
+    only loses its fragment and tracking parameters.
+    """
+    path = urlsplit(url.strip()).path
+    for pattern in (_DATED_PATH, _HEX_PATH):
+        match = pattern.match(path)
+        if match:
+            return f"{CANONICAL_HOST}/news/{match.group('key')}/index.html"
+    return strip_tracking(url)
+
+
+def is_article_url(url: str) -> bool:
+    """True for a CGTN article page (dated or 2017-2019 hex path, any host and variant)."""
+    path = urlsplit(url.strip()).path
+    return bool(_DATED_PATH.match(path) or _HEX_PATH.match(path))
+
+
+def listing_links(html: str | bytes, url: str) -> list[tuple[str, ParsedDate | None]]:
+    """Article links of a section page or the homepage, in page order, one per article.
+
+    Links stay where the listing points (a mirror's links stay on the mirror),
+    absolute and without tracking parameters; two variants of one article count
+    once. Each comes with the listing's `data-time` (epoch ms) when a copy carries one.
+    """
+    tree = parse_html(html)
+    found: dict[str, tuple[str, ParsedDate | None]] = {}
+    for anchor in _LISTING_LINKS(tree):
+        link = absolute_url(url, anchor.get("href"))
+        if not link or not is_article_url(link):
+            continue
+        key = canonical_url(link)
+        first_link, when = found.get(key, (strip_tracking(link), None))
+        found[key] = (first_link, when or parse_epoch_ms(anchor.get("data-time")))
+    return list(found.values())
+
+
+def extract_article(html: str | bytes, url: str) -> RawArticle:
+    """Raw fields of one CGTN article page; the generic extractor steps in when the
+    site's selectors find no title or no body. Raises ExtractionError when neither can."""
+    tree = parse_html(html)
+    paragraphs, headings = _body_paragraphs(tree)
+    raw = RawArticle(
+        url=_page_url(tree, url),
+        source="cgtn",
+        kind=_kind(tree, url, paragraphs),
+        title=_title(tree),
+        summary=meta_content(tree, "description", "og:description", "twitter:description"),
+        section=_section(tree),
+        dates=_dates(tree),
+        byline=first_text(tree, _BYLINE),
+        agency_text=first_text(tree, _AGENCY),
+        paragraphs=paragraphs,
+        headings=headings,
+        images=_images(tree, url),
+        language="en",
+        extractor="cgtn",
+    )
+    if not raw["title"] or not (paragraphs or raw["kind"] == "video"):
+        try:
+            raw = _with_fallback(raw, html, url)
+        except ExtractionError:
+            raise ExtractionError("no text" if raw["title"] else "no title") from None
+    if not raw.get("title"):
+        raise ExtractionError("no title")
+    if not raw.get("paragraphs") and raw["kind"] != "video":
+        raise ExtractionError("no text")
+    return raw
+
+
+def _page_url(tree: HtmlElement, url: str) -> str:
+    """The page's own article URL (canonical link, then og:url), else the request URL."""
+    for candidate in (canonical_link(tree, url), meta_content(tree, "og:url")):
+        if candidate and is_article_url(candidate):
+            return canonical_url(candidate)
+    return canonical_url(url)
+
+
+def _kind(tree: HtmlElement, url: str, paragraphs: list[str]) -> str:
+    hosts = {urlsplit(url).hostname, urlsplit(canonical_link(tree, url) or "").hostname}
+    if "video.cgtn.com" in hosts:
+        return "video"
+    has_stream = any(".m3u8" in (node.get("data-video") or "") for node in _VIDEO(tree))
+    words = sum(len(p.split()) for p in paragraphs)
+    return "video" if has_stream and words < _VIDEO_MAX_WORDS else "article"
+
+
+def _title(tree: HtmlElement) -> str | None:
+    title = first_text(tree, _TITLE) or meta_content(tree, "og:title", "twitter:title")
+    if title:
+        return title
+    head_title = tree.find(".//title")
+    text = re.sub(r"\s*[-|]\s*CGTN\s*$", "", element_text(head_title))
+    return text or None
+
+
+def _section(tree: HtmlElement) -> str | None:
+    section = first_text(tree, _SECTION)
+    if section:
+        return section
+    match = _SECTION_DATE.match(first_text(tree, (CSSSelector("div.news-section-date"),)) or "")
+    return (match.group("section") or None) if match else None
+
+
+def _dates(tree: HtmlElement) -> list[DateText]:
+    """Page date first (what readers see), then meta dates."""
+    dates: list[DateText] = []
+    shown = first_text(tree, _DATE)
+    if shown:
+        match = _SECTION_DATE.match(shown)
+        text = match.group("date") if match else shown
+        role = "updated" if _UPDATED.match(text) else "published"
+        dates.append(DateText(text=text, source="page", role=role))
+    for key, role in (
+        ("article:published_time", "published"),
+        ("article:modified_time", "updated"),
+        ("og:updated_time", "updated"),
+    ):
+        value = meta_content(tree, key)
+        if value:
+            dates.append(DateText(text=value, source="meta", role=role))
+    for script in tree.iter("script"):
+        match = _GTAG_PUBLISH_DATE.search(script.text or "")
+        if match:
+            dates.append(DateText(text=match.group(1), source="meta", role="published"))
+            break
+    return dates
+
+
+def _body_paragraphs(tree: HtmlElement) -> tuple[list[str], list[str]]:
+    """Paragraphs and subheadings of `div#cmsMainContent`, in order.
+
+    Paragraphs come from the `text en` divs when there are any, else from every `<p>`;
+    subheadings (h2-h4, or a short paragraph that is wholly bold) are both.
+    """
+    body = first(tree, _BODY)
+    if body is None:
+        return [], []
+    text_divs = [div for div in body.iter("div") if {"text", "en"} <= class_tokens(div)]
+    paragraphs: list[str] = []
+    headings: list[str] = []
+    for block in body.iter(*_BLOCKS):
+        if _skipped(block, body):
+            continue
+        is_heading = block.tag in _HEADING_TAGS or _wholly_bold(block)
+        if text_divs and not is_heading and not any(_inside(block, div) for div in text_divs):
+            continue
+        text = element_text(block)
+        if not text:
+            continue
+        paragraphs.append(text)
+        if is_heading:
+            headings.append(text)
+    return paragraphs, headings
+
+
+def _inside(element: HtmlElement, ancestor: HtmlElement) -> bool:
+    return any(node is ancestor for node in element.iterancestors())
+
+
+def _skipped(element: HtmlElement, body: HtmlElement) -> bool:
+    """True inside a caption, media block, navigation or embed within the body."""
+    node: HtmlElement | None = element
+    while node is not None and node is not body:
+        if node.tag in _SKIPPED_TAGS or _SKIPPED_CLASS.search(node.get("class") or ""):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _wholly_bold(paragraph: HtmlElement) -> bool:
+    if paragraph.tag != "p":
+        return False
+    text = element_text(paragraph)
+    bold = clean_space(" ".join(element_text(b) for b in paragraph.iter("strong", "b")))
+    return bool(text) and bold == text and len(text.split()) <= _MAX_HEADING_WORDS
+
+
+def _images(tree: HtmlElement, url: str) -> list[Image]:
+    body = first(tree, _BODY)
+    if body is None:
+        return []
+    images: list[Image] = []
+    seen: set[str] = set()
+    for img in _IMAGES(body):
+        src = absolute_url(url, img.get("data-src") or img.get("src"))
+        if not src or src in seen:
+            continue
+        seen.add(src)
+        images.append(Image(url=src, caption=_caption(img)))
+    return images
+
+
+def _caption(img: HtmlElement) -> str | None:
+    """The figcaption of the image's figure, or the caption element right after its block."""
+    for ancestor in img.iterancestors():
+        if ancestor.tag == "figure":
+            return element_text(ancestor.find(".//figcaption")) or None
+        if "cmsImage" in class_tokens(ancestor):
+            following = ancestor.getnext()
+            if following is not None and "caption" in (following.get("class") or "").lower():
+                return element_text(following) or None
+            return None
+    return None
+
+
+def _with_fallback(raw: RawArticle, html: str | bytes, url: str) -> RawArticle:
+    """The generic extractor's reading, keeping what the site's selectors did find."""
+    generic = extract_generic(html, url, "cgtn")
+    merged = RawArticle(**generic)
+    merged["url"] = raw["url"]
+    merged["kind"] = raw["kind"]
+    for key in ("title", "summary", "section", "byline", "agency_text"):
+        if raw.get(key):
+            merged[key] = raw[key]  # type: ignore[literal-required]
+    merged["dates"] = raw.get("dates", []) + generic.get("dates", [])
+    merged["images"] = raw.get("images") or generic.get("images", [])
+    return merged

@@ -1,0 +1,191 @@
+"""Small HTML helpers over lxml, shared by the site extractors.
+
+Everything here is site-agnostic: decoding and parsing untrusted bytes, reading
+`<meta>` and `<link rel=canonical>`, normalised element text, CSS class tests and
+URL clean-up. Parsing raises `ExtractionError` (never another exception) for
+input that is not an HTML page, so a crawl can count it as dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from c5crawler.items import ExtractionError
+
+HtmlElement = lxml_html.HtmlElement
+# A compiled CSSSelector or etree.XPath: called on a tree, it returns the matches.
+Selector = Callable[[HtmlElement], list[Any]]
+
+_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A page must open at least one of these tags early on to count as HTML.
+_HTML_SIGNATURE = re.compile(r"<\s*(!doctype\s+html|html|head|body|meta|title|div|article|p)\b", re.I)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Text inside these never belongs to what a reader sees.
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
+# These break a line when rendered, so their text must not run into its neighbours'.
+_BREAKING = frozenset(
+    {"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+     "blockquote", "section", "article", "figure", "figcaption", "header", "footer", "dd", "dt"}
+)
+_BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
+_TRACKING = re.compile(r"^(utm_[a-z_]*|fbclid|gclid)$", re.I)
+
+
+def decode_html(content: str | bytes) -> str:
+    """Bytes to text: BOM, then `<meta charset>`, then UTF-8, then Windows-1252.
+
+    Servers often send `text/html` with no charset (the MFA does), so the page's own
+    declaration is trusted before guessing.
+    """
+    if isinstance(content, str):
+        return content
+    for encoding, bom in _BOMS:
+        if content.startswith(bom):
+            return content.decode(encoding, errors="replace")
+    declared = _META_CHARSET.search(content[:4096])
+    if declared:
+        try:
+            return content.decode(declared.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass  # an unknown charset name: guess as if none were declared
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when `text` opens like an HTML document, not binary junk or plain text."""
+    head = text[:4096]
+    if "\x00" in head:
+        return False
+    junk = sum(1 for ch in head if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    if junk > len(head) // 20:
+        return False
+    return bool(_HTML_SIGNATURE.search(head))
+
+
+def parse_html(content: str | bytes) -> HtmlElement:
+    """Parse a page tolerantly into an lxml tree rooted at `<html>`.
+
+    Raises ExtractionError("empty page") or ExtractionError("not HTML").
+    """
+    text = decode_html(content)
+    if not text.strip():
+        raise ExtractionError("empty page")
+    if not looks_like_html(text):
+        raise ExtractionError("not HTML")
+    # lxml refuses str input that carries an XML encoding declaration.
+    text = _XML_DECL.sub("", text, count=1)
+    try:
+        return lxml_html.document_fromstring(text, parser=_PARSER)
+    except etree.ParserError:
+        raise ExtractionError("empty page") from None  # markup with no elements, e.g. a lone comment
+    except ValueError as error:
+        raise ExtractionError(f"not HTML ({error})") from None
+
+
+def clean_space(text: str | None) -> str:
+    """Collapse every run of whitespace (NBSP included) to one space; drop zero-width marks."""
+    if not text:
+        return ""
+    return " ".join(text.translate(_ZERO_WIDTH).split())
+
+
+def visible_strings(element: HtmlElement) -> Iterator[str]:
+    """The text pieces of `element` in order, skipping scripts, styles and comments."""
+    if element.tag in _INVISIBLE:
+        return
+    if isinstance(element.tag, str) and element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            if child.tag in _BREAKING:
+                yield " "
+            yield from visible_strings(child)
+        if child.tail:
+            yield child.tail
+
+
+def element_text(element: HtmlElement | None) -> str:
+    """Normalised visible text of an element ("" for None); `<br>` and blocks count as spaces."""
+    if element is None:
+        return ""
+    return clean_space("".join(visible_strings(element)))
+
+
+def class_tokens(element: HtmlElement) -> set[str]:
+    """The element's CSS classes (`class="text  en"` gives {"text", "en"})."""
+    return set((element.get("class") or "").split())
+
+
+def first(tree: HtmlElement, selectors: Iterable[Selector]) -> HtmlElement | None:
+    """The first element matched by the first selector, in the order of preference given."""
+    for selector in selectors:
+        found = selector(tree)
+        if found:
+            return found[0]
+    return None
+
+
+def first_text(tree: HtmlElement, selectors: Iterable[Selector]) -> str | None:
+    """Text of the first non-empty match, trying selectors in order of preference."""
+    for selector in selectors:
+        for element in selector(tree):
+            text = element_text(element)
+            if text:
+                return text
+    return None
+
+
+def meta_content(tree: HtmlElement, *keys: str) -> str | None:
+    """Content of the first `<meta>` whose name, property or itemprop is one of `keys`.
+
+    Keys are tried in order (so pass the preferred one first), case-insensitively.
+    """
+    metas: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = clean_space(meta.get("content"))
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = (meta.get(attribute) or "").strip().lower()
+            if key:
+                metas.setdefault(key, content)
+    for key in keys:
+        if key.lower() in metas:
+            return metas[key.lower()]
+    return None
+
+
+def canonical_link(tree: HtmlElement, base_url: str = "") -> str | None:
+    """The absolute URL of `<link rel="canonical">`, if any."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            return absolute_url(base_url, link.get("href"))
+    return None
+
+
+def absolute_url(base_url: str, href: str | None) -> str | None:
+    """`href` resolved against `base_url`; None for empty, script, mail or data links."""
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    if href.split(":", 1)[0].lower() in {"javascript", "mailto", "tel", "data"}:
+        return None
+    return urljoin(base_url, href)
+
+
+def strip_tracking(url: str) -> str:
+    """`url` without its fragment and tracking parameters (utm_* in any case, fbclid, gclid)."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))

@@ -1,0 +1,491 @@
+"""Chinese Ministry of Foreign Affairs English pages (see SITES.md, "Ministry of Foreign Affairs").
+
+Two templates:
+
+- old (to about 2021, `mfa_eng/...`): title `div.content_mod > h2.title`, body
+  `div.content` in MS-Word markup, ending before `div.tool`; no date on the page
+  but in the title and the image file names;
+- current (`eng/...`): `<meta name="ArticleTitle">`, `<meta name="PubDate">` (China
+  Standard Time), body `div.TRS_UEDITOR`, ending before `div.news-foot` or the
+  `[Print] [Close]` line; dated URLs `YYYYMM/tYYYYMMDD_N.html`.
+
+Pure functions over HTML text and URLs: no Scrapy, no database, no network.
+
+Date candidates come best first, in this order, each naming its `source`:
+`meta` (PubDate), `page` (a filled-in `#News_Body_Time` or date element), `title`
+(a full date in the title), `title+url` / `title+image` (a title date without a
+year, given the year that puts it nearest the URL's or the images' date), `url`
+(`tYYYYMMDD_`), `image` (the upload date in image names such as
+`W020200703667259410426.jpg`). Nothing is guessed: no candidate, empty list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+from c5crawler.extract.html import (
+    HtmlElement,
+    absolute_url,
+    canonical_link,
+    class_tokens,
+    clean_space,
+    meta_content,
+    parse_html,
+    strip_tracking,
+)
+from c5crawler.items import DateText, ExtractionError, Image, RawArticle
+
+SOURCE = "mfa"
+
+# (path fragment, section, kind; None lets the title choose between remarks and statement).
+# Current paths are reported in SITES.md; the old folder names are the ones the
+# 2020 snapshot's own navigation links to.
+_SECTIONS: tuple[tuple[str, str, str | None], ...] = (
+    ("/xw/fyrbt/lxjzh/", "press_conferences", "press_conference"),
+    ("/s2510_665401/2511_665403/", "press_conferences", "press_conference"),
+    ("/xw/fyrbt/fyrbt/", "spokesperson_remarks", None),
+    ("/s2510_665401/2535_665405/", "spokesperson_remarks", None),
+    ("/wjb/wjbz/hd/", "minister_activities", "article"),
+    ("/wjbz_663308/activities_663312/", "minister_activities", "article"),
+    ("/wjb/wjbz/jh/", "minister_speeches", "article"),
+    ("/wjbz_663308/2461_663310/", "minister_speeches", "article"),
+    ("/xw/zyjh/", "speeches", "article"),
+    ("/wjdt_665385/zyjh_665391/", "speeches", "article"),
+    ("/xw/wjbxw/", "ministry_news", "article"),
+)
+
+_PRESS_CONFERENCE = re.compile(r"\bpress conference\b|\bdaily briefing\b", re.I)
+_STATEMENT = re.compile(r"\bstatement\b", re.I)
+_REMARKS = re.compile(
+    r"\bspokesperson'?s?\b.*\bremarks\b|\bremarks on\b|\banswers?\b.*\bquestions?\b", re.I
+)
+
+# Elements where the article ends (share/print tools, related links).
+_TAIL_CLASSES = frozenset({"tool", "news-foot"})
+_PRINT_CLOSE = re.compile(r"^[\[【]?\s*print\s*[\]】]?\s*[\[【]?\s*close\s*[\]】]?$", re.I)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_SKIPPED = frozenset({"script", "style", "noscript", "template"})
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"),
+         ("May",), ("June", "Jun"), ("July", "Jul"), ("August", "Aug"),
+         ("September", "Sept", "Sep"), ("October", "Oct"), ("November", "Nov"),
+         ("December", "Dec")),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "July 3, 2020", also malformed "June11, 2018"; month names are capitalised in titles.
+_TITLE_FULL_DATE = re.compile(
+    rf"(?<![A-Za-z])(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
+    rf"(?:\s*,\s*|\s+)(?P<year>(?:19|20)\d{{2}})(?!\d)"
+)
+# "... on September 28" closing the title: the conference date without its year.
+_TITLE_YEARLESS_DATE = re.compile(
+    rf"(?<![A-Za-z])(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*[.)]?\s*$"
+)
+_WELL_FORMED_TITLE_DATE = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}$")
+_URL_DAY = re.compile(r"/t(?P<year>(?:19|20)\d{2})(?P<month>\d{2})(?P<day>\d{2})_\d+\.s?html?$")
+_URL_MONTH = re.compile(r"/(?P<year>(?:19|20)\d{2})(?P<month>\d{2})/")
+# TRS upload names: W0 (or P0) + YYYYMMDD + a serial, e.g. W020200703667259410426.jpg.
+_IMAGE_DAY = re.compile(
+    r"(?:^|/)[WP]0(?P<year>(?:19|20)\d{2})(?P<month>\d{2})(?P<day>\d{2})\d{6,}\.\w+$"
+)
+# A date element's text must hold a full date to count ("2024-03-12 15:30", "July 3, 2020").
+_PAGE_DATE = re.compile(rf"(?:19|20)\d{{2}}[-./]\d{{1,2}}[-./]\d{{1,2}}|(?:{_MONTH})\.? ?\d{{1,2}}, ?(?:19|20)\d{{2}}")
+
+_COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*(\d+)")
+_PAGER_FILE = re.compile(r"\b(default|index)(?:_\d+)?\.(s?html?)\b")
+_LISTING_FILE = re.compile(r"^(?P<stem>default|index)(?:_\d+)?\.(?P<ext>s?html?)$")
+_ARTICLE_FILE = re.compile(r"/(?:\d{6}/)?t\d+(?:_\d+)?\.s?html?$")
+
+# The current site answers a deleted page with HTTP 200 and a page under /web/system/.
+_SYSTEM_PATH = "/web/system/"
+# Without the final URL, a page with no article container that says it does not
+# exist is taken for that system page (our guess at its wording, English and Chinese).
+_NOT_FOUND_TEXT = re.compile(
+    r"page (?:you (?:requested|visited|are looking for) )?(?:does not|doesn't) exist|page not found"
+    r"|页面不存在|页面已删除|没有找到|找不到",
+    re.I,
+)
+
+
+def canonical_url(url: str) -> str:
+    """One identity per page, whichever host served it.
+
+    The current pages are the same on www.mfa.gov.cn and www.fmprc.gov.cn (the
+    former is named canonical), the old `mfa_eng/` pages live on www.fmprc.gov.cn;
+    a mirror keeping the site's paths maps to the same identity.
+    """
+    clean = strip_tracking(url)
+    parts = urlsplit(clean)
+    for prefix, host in (("/eng/", "www.mfa.gov.cn"), ("/mfa_eng/", "www.fmprc.gov.cn")):
+        if parts.path.startswith(prefix):
+            query = f"?{parts.query}" if parts.query else ""
+            return f"https://{host}{parts.path}{query}"
+    return clean
+
+
+def is_article_url(url: str) -> bool:
+    """Transcripts and articles: `t1794629.shtml` (old), `YYYYMM/tYYYYMMDD_N.html` (current)."""
+    return bool(_ARTICLE_FILE.search(urlsplit(url).path))
+
+
+def extract_article(html: str | bytes, url: str) -> RawArticle:
+    """Read one MFA article page (either template) into raw fields.
+
+    Raises ExtractionError for a deleted "system" page or a page without a body.
+    """
+    tree = parse_html(html)
+    if is_deleted_page(tree, url):
+        raise ExtractionError("deleted page (MFA system page)")
+    body = _body(tree)
+    if body is None:
+        raise ExtractionError("no article body (div.TRS_UEDITOR / div.content)")
+    blocks = _blocks(body)
+    if not blocks:
+        raise ExtractionError("empty article body")
+    page_url = _page_url(tree, url)
+    title = _title(tree)
+    section, section_kind = _section(page_url)
+    kind = section_kind or _kind_from_title(title, section)
+    paragraphs = [text for text, _ in blocks]
+    images = _images(body, url)
+    article = RawArticle(
+        url=page_url,
+        source=SOURCE,
+        kind=kind,
+        title=title,
+        summary=meta_content(tree, "description", "og:description"),
+        section=section,
+        dates=_dates(tree, title, page_url, images),
+        byline=None,
+        agency_text=None,
+        paragraphs=paragraphs,
+        paragraph_bold=[bold for _, bold in blocks],
+        headings=[],
+        images=images,
+        turns=[],
+        language="en",
+        extractor=SOURCE,
+    )
+    return article
+
+
+def is_deleted_page(html: str | bytes | HtmlElement, final_url: str) -> bool:
+    """True for the "system" page the current site serves (HTTP 200) in place of a deleted one.
+
+    Recognised by its final URL (under `/web/system/`) or, failing that, by content:
+    no article container and a "page does not exist" message.
+    """
+    if _SYSTEM_PATH in urlsplit(final_url).path:
+        return True
+    tree = html if isinstance(html, HtmlElement) else parse_html(html)
+    if _body(tree) is not None:
+        return False
+    return bool(_NOT_FOUND_TEXT.search(clean_space(tree.text_content())))
+
+
+def listing_links(html: str | bytes, url: str) -> list[str]:
+    """Article links of a listing page, absolute, deduplicated, in page order.
+
+    A listing's own articles live in its folder (`./t1794629.shtml`,
+    `./202403/t20240312_11258093.html`), which leaves out navigation, sidebars and pagers.
+    """
+    tree = parse_html(html)
+    folder = _folder(url)
+    links: list[str] = []
+    for anchor in tree.iter("a"):
+        link = absolute_url(url, anchor.get("href"))
+        if not link:
+            continue
+        link = strip_tracking(link)
+        if link.startswith(folder) and is_article_url(link) and link not in links:
+            links.append(link)
+    return links
+
+
+def listing_pages(html: str | bytes, url: str) -> list[str]:
+    """Every page of a listing, first to last, from its JavaScript pager (`var countPage = 13`).
+
+    Old listings are `default.shtml`, `default_1.shtml` ...; current ones `index.html`,
+    `index_1.html` ... A listing without a pager is its own only page.
+    """
+    tree = parse_html(html)
+    scripts = "\n".join(script.text or "" for script in tree.iter("script"))
+    count = _COUNT_PAGE.search(scripts)
+    if not count:
+        return [strip_tracking(url)]
+    stem, ext = _listing_file(url, scripts)
+    folder = _folder(url)
+    names = [f"{stem}.{ext}"] + [f"{stem}_{number}.{ext}" for number in range(1, int(count.group(1)))]
+    return [urljoin(folder, name) for name in names]
+
+
+# --- page parts -------------------------------------------------------------
+
+
+def _body(tree: HtmlElement) -> HtmlElement | None:
+    """The article body: `div.TRS_UEDITOR` (current) or `div.content` (old)."""
+    for wanted in ("TRS_UEDITOR", "content"):
+        for div in tree.iter("div"):
+            if wanted in class_tokens(div):
+                return div
+    return None
+
+
+def _title(tree: HtmlElement) -> str | None:
+    title = meta_content(tree, "ArticleTitle")
+    if title:
+        return title
+    for heading in tree.iter("h2"):
+        parent = heading.getparent()
+        if "title" in class_tokens(heading) and parent is not None and "content_mod" in class_tokens(parent):
+            text = clean_space(heading.text_content())
+            if text:
+                return text
+    page_title = tree.find(".//title")
+    if page_title is None:
+        return None
+    return clean_space(page_title.text_content()) or None
+
+
+def _page_url(tree: HtmlElement, url: str) -> str:
+    """The canonical URL if the page names one, else the request URL; no fragment either way."""
+    canonical = canonical_link(tree, url) or absolute_url(url, meta_content(tree, "og:url"))
+    return canonical_url(canonical or url)
+
+
+def _section(url: str) -> tuple[str | None, str | None]:
+    path = urlsplit(url).path
+    for fragment, section, kind in _SECTIONS:
+        if fragment in path:
+            return section, kind
+    return None, None
+
+
+def _kind_from_title(title: str | None, section: str | None) -> str:
+    """press_conference, statement or remarks by the title's words, else article.
+
+    Between remarks and statement the word that comes first wins: "Remarks on the
+    G7 Statement" is remarks, "Statement on ..." a statement. The remarks section
+    holds nothing but remarks and statements.
+    """
+    text = (title or "").replace("’", "'")
+    if _PRESS_CONFERENCE.search(text):
+        return "press_conference"
+    statement, remarks = _STATEMENT.search(text), _REMARKS.search(text)
+    if statement and (not remarks or statement.start() < remarks.start()):
+        return "statement"
+    if remarks or section == "spokesperson_remarks":
+        return "remarks"
+    return "article"
+
+
+def _blocks(body: HtmlElement) -> list[tuple[str, bool]]:
+    """Paragraphs of the body with whether each starts in bold, up to the page's tail.
+
+    Each `<p>` is a paragraph; `<br>` inside one also separates paragraphs (some
+    transcripts are a few `<P>` with `<BR><BR>` between questions and answers).
+    """
+    paragraphs = [element for element in _until_tail(body) if element.tag == "p"]
+    blocks: list[tuple[str, bool]] = []
+    for element in paragraphs or [body]:
+        if element.tag == "p" and any(parent.tag == "p" for parent in element.iterancestors()):
+            continue  # its text is read with the enclosing paragraph
+        for text, bold in _lines(element):
+            if _PRINT_CLOSE.match(text):
+                return blocks
+            blocks.append((text, bold))
+    return blocks
+
+
+def _until_tail(body: HtmlElement) -> Iterator[HtmlElement]:
+    """The body's elements in document order, stopping at the first tail block."""
+    for element in body.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        if class_tokens(element) & _TAIL_CLASSES:
+            return
+        yield element
+
+
+def _lines(element: HtmlElement) -> Iterator[tuple[str, bool]]:
+    """Non-empty `<br>`-separated lines of one paragraph, whitespace normalised."""
+    pieces: list[tuple[str, bool]] = []
+    for piece in [*_pieces(element, False), None]:
+        if piece is not None:
+            pieces.append(piece)
+            continue
+        line = clean_space("".join(text for text, _ in pieces))
+        if line:
+            yield line, next(bold for text, bold in pieces if text.strip())
+        pieces = []
+
+
+def _pieces(element: HtmlElement, bold: bool) -> Iterator[tuple[str, bool] | None]:
+    """Text pieces with their boldness, in order; None stands for a line break."""
+    if element.tag == "br":
+        yield None
+        return
+    if element.tag in _SKIPPED or class_tokens(element) & _TAIL_CLASSES:
+        return
+    bold = bold or element.tag in ("b", "strong") or bool(_BOLD_STYLE.search(element.get("style") or ""))
+    if element.text:
+        yield element.text, bold
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _pieces(child, bold)
+        if child.tail:
+            yield child.tail, bold
+
+
+def _images(body: HtmlElement, url: str) -> list[Image]:
+    images: list[Image] = []
+    for element in _until_tail(body):
+        if element.tag != "img":
+            continue
+        src = absolute_url(url, element.get("src"))
+        if not src or any(image["url"] == src for image in images):
+            continue
+        caption = clean_space(element.get("alt") or element.get("title")) or None
+        if caption and caption in src:
+            caption = None  # an alt text that is only the file name
+        images.append(Image(url=src, caption=caption))
+    return images
+
+
+# --- dates ------------------------------------------------------------------
+
+
+def _dates(tree: HtmlElement, title: str | None, url: str, images: list[Image]) -> list[DateText]:
+    dates: list[DateText] = []
+
+    def add(text: str, source: str) -> None:
+        dates.append(DateText(text=text, source=source, role="published"))
+
+    pub_date = meta_content(tree, "PubDate")
+    if pub_date:
+        add(pub_date, "meta")
+    page_date = _page_date(tree)
+    if page_date:
+        add(page_date, "page")
+    url_day, url_reference = _url_dates(url)
+    image_day = _image_date(images)
+    full = _TITLE_FULL_DATE.search(title or "")
+    title_day = _day(full) if full else None
+    if full and title_day:
+        add(_title_date_text(full.group(0), title_day), "title")
+    else:
+        yearless = _TITLE_YEARLESS_DATE.search(title or "")
+        if yearless:
+            for reference, source in ((url_reference, "title+url"), (image_day, "title+image")):
+                completed = _nearest_year(_MONTHS[yearless["month"]], int(yearless["day"]), reference)
+                if completed:
+                    add(completed.isoformat(), source)
+    if url_day:
+        add(url_day.isoformat(), "url")
+    if image_day:
+        add(image_day.isoformat(), "image")
+    return dates
+
+
+def _page_date(tree: HtmlElement) -> str | None:
+    """Text of a filled-in date element (`#News_Body_Time`, empty on old pages)."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("id") == "News_Body_Time" or class_tokens(element) & {"date", "time", "news-date"}:
+            text = clean_space(element.text_content())
+            if _PAGE_DATE.search(text):
+                return text
+    return None
+
+
+def _day(match: re.Match[str]) -> date | None:
+    """The date of a match with `year`, `month` (a name or digits) and `day` groups, if valid."""
+    month = _MONTHS.get(match["month"]) or int(match["month"])
+    try:
+        return date(int(match["year"]), month, int(match["day"]))
+    except ValueError:
+        return None
+
+
+def _title_date_text(text: str, day: date) -> str:
+    """The title's own date text, or "June 11, 2018" written out when it is malformed
+    ("June11, 2018" would be stored as date_raw otherwise, and "June 11,2018" is no date
+    to dateutil)."""
+    if _WELL_FORMED_TITLE_DATE.match(text):
+        return text
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _url_dates(url: str) -> tuple[date | None, date | None]:
+    """The URL's day (`tYYYYMMDD_`) and a reference date (that day, or mid-month of `/YYYYMM/`)."""
+    path = urlsplit(url).path
+    day_match = _URL_DAY.search(path)
+    day = _day(day_match) if day_match else None
+    if day:
+        return day, day
+    month_match = _URL_MONTH.search(path)
+    if month_match and 1 <= int(month_match["month"]) <= 12:
+        return None, date(int(month_match["year"]), int(month_match["month"]), 15)
+    return None, None
+
+
+def _image_date(images: list[Image]) -> date | None:
+    """The upload day most images carry in their names (the earliest on a tie).
+
+    Images are uploaded on the day or the day after, so this is a day-precision
+    fallback, never better than the title.
+    """
+    days = Counter(
+        day
+        for image in images
+        if (match := _IMAGE_DAY.search(urlsplit(image["url"]).path)) and (day := _day(match))
+    )
+    if not days:
+        return None
+    return min(days, key=lambda day: (-days[day], day))
+
+
+def _nearest_year(month: int, day: int, reference: date | None) -> date | None:
+    """`month`/`day` in the year that puts it nearest `reference` (a 31 December
+    conference whose images were uploaded on 1 January belongs to the year before)."""
+    if reference is None:
+        return None
+    candidates = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue  # 29 February outside a leap year
+    return min(candidates, key=lambda candidate: abs(candidate - reference), default=None)
+
+
+# --- listings ---------------------------------------------------------------
+
+
+def _folder(url: str) -> str:
+    """The URL up to its last slash: a listing's folder."""
+    clean = strip_tracking(url)
+    return clean[: clean.rfind("/") + 1]
+
+
+def _listing_file(url: str, scripts: str) -> tuple[str, str]:
+    """Stem and extension of the listing's first page: from its URL, its pager, or `index.html`."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    own = _LISTING_FILE.match(name)
+    if own:
+        return own["stem"], own["ext"]
+    pager = _PAGER_FILE.search(scripts)
+    if pager:
+        return pager.group(1), pager.group(2)
+    return "index", "html"

@@ -1,0 +1,68 @@
+"""A static HTTP server for site mirrors: the bundled sample mirror, and saved real pages.
+
+It serves files as a plain web server would (`Content-Type: text/html` with no
+charset, like the MFA servers). The sample mirror's feeds and sitemaps name their
+pages as `__MIRROR__/...`; that placeholder is replaced by the server's own base URL,
+so the same files work on whatever port the server gets.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+PLACEHOLDER = b"__MIRROR__"
+SAMPLE_MIRROR = Path(str(files("c5crawler") / "sample_mirror"))
+
+_TYPES = {
+    ".html": "text/html",
+    ".shtml": "text/html",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+}
+
+
+class MirrorHandler(SimpleHTTPRequestHandler):
+    def __init__(self, *args: Any, substitute: bool, **kwargs: Any) -> None:
+        self.substitute = substitute
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            self.send_error(404)
+            return
+        body = path.read_bytes()
+        if self.substitute:
+            base = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}"
+            body = body.replace(PLACEHOLDER, base.encode())
+        self.send_response(200)
+        self.send_header("Content-Type", _TYPES.get(path.suffix, "application/octet-stream"))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # a crawl's own log says what was fetched
+
+
+@contextmanager
+def serve(root: Path, *, substitute: bool = True) -> Iterator[str]:
+    """Serve `root` on 127.0.0.1 on a free port; yields the base URL."""
+    handler = partial(MirrorHandler, directory=str(root), substitute=substitute)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,129 @@
+"""Raw extractor fields to the article record (DESIGN.md, "The article record")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import tzinfo
+
+from dateutil import tz
+
+from c5crawler.items import ArticleRecord, DateText, ExtractionError, Image, RawArticle, Turn
+from c5crawler.normalise.attribution import (
+    agencies_from_text,
+    authors_from_byline,
+    split_agency_credits,
+    split_credit_lines,
+)
+from c5crawler.normalise.dates import BEIJING, ParsedDate, parse_date
+from c5crawler.normalise.turns import split_turns
+from c5crawler.normalise.text import clean_paragraphs, clean_text, content_hash, join_paragraphs
+
+
+def normalise_record(raw: RawArticle) -> ArticleRecord:
+    """Clean text, split credits from the body, pick the dates, hash the content.
+
+    Raises ExtractionError("no title") when the title is empty after clean-up.
+    """
+    title = clean_text(raw.get("title"))
+    if not title:
+        raise ExtractionError("no title")
+    paragraphs, credited_agencies = split_agency_credits(clean_paragraphs(raw.get("paragraphs", [])))
+    paragraphs, contributors = split_credit_lines(paragraphs)
+    agencies = list(dict.fromkeys(agencies_from_text(raw.get("agency_text")) + credited_agencies))
+    body = join_paragraphs(paragraphs)
+    published, updated = _pick_dates(raw.get("dates", []), _zone(raw))
+    shown = published or updated
+    return ArticleRecord(
+        url=raw["url"],
+        source=raw["source"],
+        kind=raw.get("kind") or "article",
+        title=title,
+        summary=clean_text(raw.get("summary")) or None,
+        section=clean_text(raw.get("section")) or None,
+        published_at=(published or updated)[1].iso if shown else None,
+        updated_at=(updated or published)[1].iso if shown else None,
+        date_raw=clean_text(shown[0]["text"]) if shown else None,
+        date_source=shown[0]["source"] if shown else None,
+        date_precision=shown[1].precision if shown else None,
+        authors=authors_from_byline(raw.get("byline")),
+        contributors=contributors,
+        agencies=agencies,
+        body=body,
+        headings=clean_paragraphs(raw.get("headings", [])),
+        images=_unique_images(raw.get("images", [])),
+        turns=_turns(raw, title),
+        quotes=[],
+        mentions={"countries": [], "people": [], "organisations": []},
+        topics=[],
+        language=raw.get("language") or "en",
+        extractor=raw.get("extractor") or raw["source"],
+        content_hash=content_hash(title, body),
+    )
+
+
+Dated = tuple[DateText, ParsedDate]
+
+
+# Dates found around the page (feed entries, sitemaps, listings) rather than on it.
+EXTERNAL_DATE_SOURCES = frozenset({"feed", "sitemap", "listing"})
+
+
+def _pick_dates(dates: Iterable[DateText], zone: tzinfo) -> tuple[Dated | None, Dated | None]:
+    """The first parseable candidate of each role, in the extractor's order of preference.
+
+    The page's own dates win; feed, sitemap and listing dates fill in when the page
+    has none, or make a day-only page date exact when they fall on the same day.
+    """
+    parsed = [(c, p) for c in dates if (p := parse_date(c["text"], zone)) is not None]
+    own = [d for d in parsed if d[0]["source"] not in EXTERNAL_DATE_SOURCES]
+    external = [d for d in parsed if d[0]["source"] in EXTERNAL_DATE_SOURCES]
+    published, updated = _first_by_role(own or external)
+    if published and published[1].precision == "day":
+        day = published[1].value.astimezone(zone).date()
+        published = next(
+            (
+                d
+                for d in external
+                if d[1].precision == "minute" and d[1].value.astimezone(zone).date() == day
+            ),
+            published,
+        )
+    return published, updated
+
+
+def _first_by_role(dates: Iterable[Dated]) -> tuple[Dated | None, Dated | None]:
+    published: Dated | None = None
+    updated: Dated | None = None
+    for candidate, parsed in dates:
+        if candidate["role"] == "updated":
+            updated = updated or (candidate, parsed)
+        else:
+            published = published or (candidate, parsed)
+    return published, updated
+
+
+def _turns(raw: RawArticle, title: str) -> list[Turn]:
+    """Who said what: the extractor's turns, or a press conference's paragraphs split by speaker."""
+    if raw.get("turns"):
+        return list(raw["turns"])
+    if raw.get("kind") != "press_conference":
+        return []
+    return split_turns(raw.get("paragraphs", []), title, raw.get("paragraph_bold"))
+
+
+def _zone(raw: RawArticle) -> tzinfo:
+    """The zone dates without one are in: the source's `date_zone`, else Beijing."""
+    return tz.gettz(raw.get("date_zone") or "Asia/Shanghai") or BEIJING
+
+
+def _unique_images(images: Iterable[Image]) -> list[Image]:
+    """One entry per image URL, the first caption that is not empty kept."""
+    by_url: dict[str, Image] = {}
+    for image in images:
+        url = image["url"].strip()
+        caption = clean_text(image.get("caption")) or None
+        if url not in by_url:
+            by_url[url] = Image(url=url, caption=caption)
+        elif by_url[url]["caption"] is None:
+            by_url[url]["caption"] = caption
+    return list(by_url.values())

@@ -1,0 +1,53 @@
+"""Every knob of c5crawler, in one place.
+
+Override with `scrapy crawl ... -s NAME=value`, with `C5_`-prefixed environment
+variables for the ones read below, or with `c5crawler` flags.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "c5crawler"
+SPIDER_MODULES = ["c5crawler.spiders"]
+NEWSPIDER_MODULE = "c5crawler.spiders"
+
+# Where the archive lives: any SQLAlchemy URL.
+ARCHIVE_URL = os.environ.get("C5_ARCHIVE_URL", "sqlite:///data/archive.sqlite3")
+
+# Politeness: an honest user agent with a way to reach whoever runs the crawl.
+C5_CONTACT = os.environ.get("C5_CONTACT", "https://github.com/c5crawler/c5crawler")
+USER_AGENT = f"c5crawler/0.1 (+{C5_CONTACT}; research archive of diplomacy reporting)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# Retries with exponential back-off (the MFA servers reset connections often).
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubles each time
+RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "c5crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+
+ITEM_PIPELINES = {
+    "c5crawler.pipelines.NormalisePipeline": 100,
+    "c5crawler.pipelines.ArchivePipeline": 800,
+}
+
+# Pages under 404/410 are deletions for the archive, not errors to hide.
+HTTPERROR_ALLOWED_CODES = [404, 410]
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("C5_LOG_LEVEL", "INFO")
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

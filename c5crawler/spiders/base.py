@@ -1,0 +1,225 @@
+"""What every news spider shares: where to start, what a response is, what to skip.
+
+A site spider is mostly data (its start points) plus its extractor's functions.
+Any response is routed by what it is, so `-a start_urls=` may point at a feed, a
+sitemap (or index, or robots.txt), a listing page or an article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import date, datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.iterators import xmliter_lxml
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from c5crawler.items import ArticleItem, DateText, ExtractionError, FetchedPage, RawArticle
+from c5crawler.normalise.dates import BEIJING, ParsedDate, parse_date, to_iso_z
+
+_XML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex)\b", re.S)
+
+
+class NewsSitemap(Sitemap):
+    """Scrapy's sitemap parser, also keeping `<news:news>` fields (publication_date, title)."""
+
+    __slots__ = ()
+
+    def _process_sitemap_element(self, elem: Any) -> dict[str, Any] | None:
+        news = {
+            f"news_{self._get_tag_name(field)}": (field.text or "").strip()
+            for child in elem
+            if self._get_tag_name(child) == "news"
+            for field in child
+        }
+        entry = super()._process_sitemap_element(elem)
+        if entry is not None:
+            entry.update(news)
+        return entry
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"-a {name}= takes a date as YYYY-MM-DD, not {value!r}") from exc
+
+
+class NewsSpider(scrapy.Spider):
+    """Base of the site spiders. Subclasses set `default_start_urls` and the extractor hooks."""
+
+    default_start_urls: list[str] = []
+    time_zone = BEIJING  # the zone the site's dates and `since`/`until` days are in
+
+    def __init__(
+        self,
+        start_urls: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = (
+            [u.strip() for u in start_urls.split(",") if u.strip()]
+            if start_urls
+            else list(self.default_start_urls)
+        )
+        self.since = parse_day(since, "since")
+        self.until = parse_day(until, "until")
+        # A mirror or another start host is as allowed as the site itself.
+        hosts = {urlsplit(u).hostname for u in self.start_urls} - {None}
+        self.allowed_domains = sorted(set(getattr(self, "allowed_domains", []) or []) | hosts)  # type: ignore[arg-type]
+        self.requested: set[str] = set()
+        self.date_hints: dict[str, list[DateText]] = {}
+
+    # -- hooks a site spider provides -------------------------------------------------
+    def canonical_url(self, url: str) -> str:
+        return url
+
+    def is_article_url(self, url: str) -> bool:
+        raise NotImplementedError
+
+    def extract_article(self, html: bytes, url: str) -> RawArticle:
+        raise NotImplementedError
+
+    def listing_links(self, response: Response) -> Iterable[tuple[str, ParsedDate | None]]:
+        return ()
+
+    def is_deleted(self, response: Response) -> bool:
+        """Whether a 200 response is the site's way of saying the page is gone."""
+        return False
+
+    def follow_sitemap(self, url: str) -> bool:
+        """Whether a sitemap named in an index or robots.txt is worth reading."""
+        return True
+
+    # -- the shared flow --------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+
+    def in_range(self, day: date | None) -> bool:
+        if day is None:
+            return True
+        return not ((self.since and day < self.since) or (self.until and day > self.until))
+
+    def follow_article(
+        self, url: str, hint: DateText | None = None, day: date | None = None
+    ) -> Iterator[scrapy.Request]:
+        """One request per article per run, whatever variant of its URL was found.
+
+        `day` (or the hint's date, in the site's own time zone) keeps the article
+        within `-a since`/`-a until`.
+        """
+        key = self.canonical_url(url)
+        if hint:
+            self.date_hints.setdefault(key, []).append(hint)
+            parsed = parse_date(hint["text"], self.time_zone) if day is None else None
+            day = parsed.value.astimezone(self.time_zone).date() if parsed else day
+        if not self.in_range(day):
+            self.crawler.stats.inc_value("c5/skipped/out_of_range")
+            return
+        if key in self.requested:
+            return
+        self.requested.add(key)
+        yield scrapy.Request(url, callback=self.parse_article)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        body = response.body
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(body, base_url=response.url):
+                if self.follow_sitemap(url):
+                    yield scrapy.Request(url, callback=self.parse)
+            return
+        if gzip_magic_number(response):
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception:  # a truncated or oversized archive is one bad sitemap, not a crash
+                self.crawler.stats.inc_value("c5/bad_xml")
+                return
+        if _XML_START.match(body[:4096]):
+            yield from self.parse_xml(response, body)
+        elif response.status >= 400:
+            self.crawler.stats.inc_value(f"c5/http/{response.status}")
+        elif self.is_article_url(response.url):
+            yield from self.parse_article(response)
+        else:
+            yield from self.parse_listing(response)
+
+    def parse_xml(self, response: Response, body: bytes) -> Iterator[Any]:
+        root = _XML_START.match(body[:4096]).group(3).decode()  # type: ignore[union-attr]
+        if root in ("urlset", "sitemapindex"):
+            yield from self.parse_sitemap(NewsSitemap(body))
+        else:
+            yield from self.parse_feed(response.replace(body=body))
+
+    def parse_sitemap(self, sitemap: NewsSitemap) -> Iterator[Any]:
+        for entry in sitemap:
+            url = entry["loc"]
+            if sitemap.type == "sitemapindex":
+                if self.follow_sitemap(url):
+                    yield scrapy.Request(url, callback=self.parse)
+                continue
+            if not self.is_article_url(url):
+                continue
+            stamp = entry.get("news_publication_date") or entry.get("lastmod")
+            hint = DateText(text=stamp, source="sitemap", role="published") if stamp else None
+            yield from self.follow_article(url, hint)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        node_name = "entry" if b"<feed" in response.body[:2048] else "item"
+        for node in xmliter_lxml(response, node_name):
+            url = (node.xpath("./link/text()").get() or node.xpath("./link/@href").get() or "").strip()
+            if not url or not self.is_article_url(url):
+                continue
+            stamp = (
+                node.xpath("./pubDate/text()").get()
+                or node.xpath("./*[local-name()='published' or local-name()='updated']/text()").get()
+            )
+            hint = DateText(text=stamp.strip(), source="feed", role="published") if stamp else None
+            yield from self.follow_article(url, hint)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        links = list(self.listing_links(response))
+        if not links:
+            self.crawler.stats.inc_value("c5/listing_without_links")
+        for url, when in links:
+            hint = (
+                DateText(text=to_iso_z(when.value), source="listing", role="published")
+                if when
+                else None
+            )
+            yield from self.follow_article(url, hint)
+
+    def fetched_page(self, response: Response) -> FetchedPage:
+        return FetchedPage(
+            url=response.url,
+            status=response.status,
+            html=response.body,
+            fetched_at=to_iso_z(datetime.now(timezone.utc)),
+        )
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+        asked = response.meta.get("redirect_urls", [response.url])[0]
+        key = self.canonical_url(asked)
+        if response.status in (404, 410) or self.is_deleted(response):
+            self.crawler.stats.inc_value(
+                f"c5/http/{response.status}" if response.status != 200 else "c5/deleted_page"
+            )
+            yield ArticleItem(deleted_url=key, page=self.fetched_page(response))
+            return
+        try:
+            raw = self.extract_article(response.body, response.url)
+        except ExtractionError as exc:
+            self.crawler.stats.inc_value(f"c5/dropped/{exc}")
+            self.logger.warning("dropped %s: %s", response.url, exc)
+            return
+        raw["dates"] = list(raw.get("dates", [])) + self.date_hints.get(key, [])
+        yield ArticleItem(raw=raw, page=self.fetched_page(response))

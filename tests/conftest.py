@@ -1,0 +1,55 @@
+"""Shared test fixtures: real HTTP servers on 127.0.0.1, temporary archives, the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from c5crawler.mirror import SAMPLE_MIRROR, serve
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_PAGES = REPO.parent / "shared" / "real-pages"
+needs_real_pages = pytest.mark.skipif(
+    not REAL_PAGES.is_dir(), reason="../shared/real-pages is not here"
+)
+
+# Crawls against 127.0.0.1 need no politeness delays.
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_BACKOFF_BASE=0"]
+
+
+@pytest.fixture
+def cgtn_mirror() -> Iterator[str]:
+    with serve(SAMPLE_MIRROR / "cgtn") as base:
+        yield base
+
+
+@pytest.fixture
+def archive_path(tmp_path: Path) -> Path:
+    return tmp_path / "archive.sqlite3"
+
+
+def run(args: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command as a user would, capturing what it prints."""
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def c5(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "c5crawler.cli", *args], cwd=cwd)
+
+
+def scrapy_crawl(spider: str, archive: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run(
+        [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"ARCHIVE_URL=sqlite:///{archive}", *FAST, *args]
+    )
