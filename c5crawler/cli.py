@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -51,11 +52,15 @@ def crawl_settings(args: argparse.Namespace) -> Any:
     settings = get_project_settings()
     settings.set("ARCHIVE_URL", archive_url(args), priority="cmdline")
     for pair in args.set or []:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
-        settings.set(name, value, priority="cmdline")
+        settings.set(*pair_option("-s", pair), priority="cmdline")
     return settings
+
+
+def pair_option(flag: str, pair: str) -> tuple[str, str]:
+    name, sep, value = pair.partition("=")
+    if not sep or not name:
+        raise UsageError(f"{flag} takes NAME=VALUE, not {pair!r}")
+    return name, value
 
 
 def run_crawl(args: argparse.Namespace) -> int:
@@ -65,22 +70,29 @@ def run_crawl(args: argparse.Namespace) -> int:
     from c5crawler.archive import open_archive
 
     settings = crawl_settings(args)
-    known = SpiderLoader.from_settings(settings).list()
+    loader = SpiderLoader.from_settings(settings)
+    known = loader.list()
     spiders = args.spiders or known
     unknown = [s for s in spiders if s not in known]
     if unknown:
         raise UsageError(f"unknown spider {unknown[0]!r} (known: {', '.join(sorted(known))})")
     # Fail before crawling if the archive cannot be opened.
     open_archive(settings.get("ARCHIVE_URL")).dispose()
-    spider_args = {
-        key: value
+    spider_args = dict(pair_option("-a", pair) for pair in args.arg or [])
+    spider_args.update(
+        (key, value)
         for key, value in (
             ("start_urls", ",".join(args.start_urls) if args.start_urls else None),
             ("since", args.since.isoformat() if args.since else None),
             ("until", args.until.isoformat() if args.until else None),
         )
         if value
-    }
+    )
+    for name in spiders:
+        try:  # a spider refuses bad arguments here, as one line, before anything runs
+            loader.load(name)(**spider_args)
+        except (TypeError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
     process = CrawlerProcess(settings)
     crawlers = []
     for name in spiders:
@@ -142,10 +154,8 @@ def run_search(args: argparse.Namespace) -> int:
         hits = search(
             engine,
             args.query,
-            since=datetime.combine(args.since, time(), timezone.utc) if args.since else None,
-            until=datetime.combine(args.until + timedelta(days=1), time(), timezone.utc)
-            if args.until
-            else None,
+            since=start_of(args.since),
+            until=end_of(args.until),
             source=args.source,
             limit=args.limit,
         )
@@ -184,6 +194,58 @@ def run_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- export -----------------------------------------------------------------------------
+def run_export(args: argparse.Namespace) -> int:
+    from c5crawler.archive import open_archive
+    from c5crawler.archive.export import (
+        ARTICLE_FIELDS,
+        CREDIT_FIELDS,
+        PAIR_FIELDS,
+        ArticleFilter,
+        article_rows,
+        credit_rows,
+        question_answer_pairs,
+    )
+
+    tables = {
+        "articles": (ARTICLE_FIELDS, article_rows),
+        "credits": (CREDIT_FIELDS, credit_rows),
+        "turns": (PAIR_FIELDS, question_answer_pairs),
+    }
+    fields, rows_of = tables[args.table]
+    where = ArticleFilter(
+        source=args.source, kind=args.kind, since=start_of(args.since), until=end_of(args.until)
+    )
+    engine = open_archive(archive_url(args), create=False)
+    try:
+        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    try:
+        if args.format == "csv":
+            writer = csv.DictWriter(out, fieldnames=fields)
+            writer.writeheader()
+            for row in rows_of(engine, where):
+                writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        else:
+            for row in rows_of(engine, where):
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        engine.dispose()
+        if out is not sys.stdout:
+            out.close()
+    return EXIT_OK
+
+
+def start_of(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(), timezone.utc) if day else None
+
+
+def end_of(day: date | None) -> datetime | None:
+    """The instant after `day` ends: `until` is inclusive for the user."""
+    return datetime.combine(day + timedelta(days=1), time(), timezone.utc) if day else None
+
+
 # -- demo -------------------------------------------------------------------------------
 def run_demo(args: argparse.Namespace) -> int:
     """Serve the bundled CGTN mirror on 127.0.0.1, crawl it, then search it."""
@@ -195,7 +257,8 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"serving the sample CGTN mirror at {base}")
         args.spiders = ["cgtn"]
         args.start_urls = [f"{base}/robots.txt", f"{base}/subscribe/rss/section/world.xml", f"{base}/china"]
-        args.since = args.until = None
+        # From 2017 on, so the yearly archive sitemaps are read too.
+        args.since, args.until, args.arg = date(2017, 1, 1), None, None
         args.set = [*(args.set or []), "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"]
         code = run_crawl(args)
     print(f"\nc5crawler search {DEMO_QUERY} --db {args.db}\n")
@@ -204,14 +267,23 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 # -- wiring -----------------------------------------------------------------------------
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit code 2), not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="c5crawler",
         description="Crawl and search a revision-aware archive of diplomacy reporting.",
     )
-    db = argparse.ArgumentParser(add_help=False)
+    db = OneLineParser(add_help=False)
     db.add_argument("--db", help="archive URL or SQLite file (default: ARCHIVE_URL / C5_ARCHIVE_URL)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser
+    )
 
     def command(name: str, summary: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=list(parents), help=summary, description=summary)
@@ -221,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--start-urls", nargs="+", metavar="URL", help="begin here instead (a mirror, one feed)")
     crawl.add_argument("--since", type=day, help="only articles from this day (YYYY-MM-DD)")
     crawl.add_argument("--until", type=day, help="only articles up to this day (YYYY-MM-DD)")
+    crawl.add_argument("-a", "--arg", action="append", metavar="NAME=VALUE", help="a spider argument, e.g. sections=press_conferences")
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.set_defaults(func=run_crawl)
 
@@ -239,6 +312,19 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print JSON instead of a table")
     search.set_defaults(func=run_search)
 
+    export = command("export", "stream articles, credits or press-conference Q&A pairs as JSON lines or CSV", db)
+    export.add_argument(
+        "table", nargs="?", default="articles", choices=["articles", "credits", "turns"],
+        help="what to export: articles (default), credits, or turns as question-answer pairs",
+    )
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="jsonl (default) or csv")
+    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    export.add_argument("--source", help="only this source (cgtn, mfa)")
+    export.add_argument("--kind", help="only this kind (article, press_conference, ...)")
+    export.add_argument("--since", type=day, help="published on or after this day")
+    export.add_argument("--until", type=day, help="published on or before this day")
+    export.set_defaults(func=run_export)
+
     demo = command("demo", "crawl the bundled sample mirror offline, then search it", db)
     demo.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     demo.set_defaults(func=run_demo)
@@ -256,6 +342,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Python's docs advise.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

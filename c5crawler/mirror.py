@@ -29,11 +29,20 @@ _TYPES = {
 
 
 class MirrorHandler(SimpleHTTPRequestHandler):
-    def __init__(self, *args: Any, substitute: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, substitute: bool, redirects: dict[str, str], **kwargs: Any
+    ) -> None:
         self.substitute = substitute
+        self.redirects = redirects
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
+        if self.path in self.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.redirects[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -55,9 +64,17 @@ class MirrorHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(root: Path, *, substitute: bool = True) -> Iterator[str]:
-    """Serve `root` on 127.0.0.1 on a free port; yields the base URL."""
-    handler = partial(MirrorHandler, directory=str(root), substitute=substitute)
+def serve(
+    root: Path, *, substitute: bool = True, redirects: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Serve `root` on 127.0.0.1 on a free port; yields the base URL.
+
+    `redirects` maps request paths to `Location`s answered with a 302, as a site
+    does when it moves or deletes a page.
+    """
+    handler = partial(
+        MirrorHandler, directory=str(root), substitute=substitute, redirects=redirects or {}
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

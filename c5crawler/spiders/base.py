@@ -103,7 +103,7 @@ class NewsSpider(scrapy.Spider):
     # -- the shared flow --------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse)
 
     def in_range(self, day: date | None) -> bool:
         if day is None:

@@ -78,16 +78,17 @@ class MfaSpider(NewsSpider):
             days.append(day)
             yield from self.follow_article(link, day=day)
         pages = mfa.listing_pages(response.body, response.url)
+        here = mfa.canonical_url(response.url)
         if self.since is None:
             for page in pages:
-                yield scrapy.Request(page, callback=self.parse)
+                if mfa.canonical_url(page) != here:
+                    yield scrapy.Request(page, callback=self.parse)
             return
         # Newest first: once a page's dated links all precede `since`, the rest do too.
         dated = [d for d in days if d is not None]
         if dated and max(dated) < self.since:
             self.crawler.stats.inc_value("c5/paging_stopped_at_since")
             return
-        here = mfa.canonical_url(response.url)
         position = next((i for i, p in enumerate(pages) if mfa.canonical_url(p) == here), None)
         if position is not None and position + 1 < len(pages):
             yield scrapy.Request(pages[position + 1], callback=self.parse)

@@ -1,0 +1,125 @@
+"""Streaming exports of the archive: articles, credits, and press-conference Q&A pairs.
+
+Rows are read in batches on one connection (`yield_per`), so memory stays flat
+however large the archive is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import Engine, Select, select
+
+from c5crawler.archive.models import Article, Credit, Turn
+from c5crawler.archive.store import CREDIT_ROLES
+from c5crawler.normalise.dates import BEIJING, to_iso_z
+
+BATCH = 1000
+
+ARTICLE_FIELDS = [
+    "id", "url", "source", "kind", "title", "summary", "section", "published_at",
+    "updated_at", "date_raw", "date_source", "date_precision", "authors", "contributors",
+    "agencies", "body", "language", "extractor", "content_hash", "first_seen_at",
+    "last_seen_at", "deleted_at",
+]
+CREDIT_FIELDS = ["url", "published_at", "role", "name"]
+# The CMFA PressCon corpus's layout: one row per question with the answer it got.
+PAIR_FIELDS = ["date", "spokesperson", "outlet", "question", "answer", "url"]
+
+
+@dataclass
+class ArticleFilter:
+    source: str | None = None
+    kind: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+
+    def apply(self, query: Select[Any]) -> Select[Any]:
+        if self.source:
+            query = query.where(Article.source == self.source)
+        if self.kind:
+            query = query.where(Article.kind == self.kind)
+        if self.since:
+            query = query.where(Article.published_at >= self.since)
+        if self.until:
+            query = query.where(Article.published_at < self.until)
+        return query
+
+
+def _iso(value: datetime | None) -> str | None:
+    return to_iso_z(value) if value else None
+
+
+def _stream(engine: Engine, query: Select[Any]) -> Iterator[Any]:
+    with engine.connect() as connection:
+        yield from connection.execution_options(yield_per=BATCH).execute(query)
+
+
+def article_rows(engine: Engine, where: ArticleFilter) -> Iterator[dict[str, Any]]:
+    columns = [getattr(Article, f) for f in ARTICLE_FIELDS if hasattr(Article, f)]
+    rows = _stream(engine, where.apply(select(*columns)).order_by(Article.published_at, Article.id))
+    credits = _credits_by_article(engine, where)
+    pending = next(credits, None)
+    for row in rows:
+        record = {k: (_iso(v) if isinstance(v, datetime) else v) for k, v in row._mapping.items()}
+        names: dict[str, list[str]] = {key: [] for key, _ in CREDIT_ROLES}
+        # Credits come in the same order as articles: merge them in one pass.
+        while pending is not None and pending[0] == row.id:
+            names = pending[1]
+            pending = next(credits, None)
+        yield {field: names.get(field, record.get(field)) for field in ARTICLE_FIELDS}
+
+
+def _credits_by_article(engine: Engine, where: ArticleFilter) -> Iterator[tuple[int, dict[str, list[str]]]]:
+    query = where.apply(
+        select(Credit.article_id, Credit.role, Credit.name).join(Article, Article.id == Credit.article_id)
+    ).order_by(Article.published_at, Article.id, Credit.role, Credit.position)
+    keys = {role: key for key, role in CREDIT_ROLES}
+    for article_id, group in groupby(_stream(engine, query), key=lambda r: r.article_id):
+        names: dict[str, list[str]] = {key: [] for key, _ in CREDIT_ROLES}
+        for credit in group:
+            names[keys[credit.role]].append(credit.name)
+        yield article_id, names
+
+
+def credit_rows(engine: Engine, where: ArticleFilter) -> Iterator[dict[str, Any]]:
+    query = where.apply(
+        select(Article.url, Article.published_at, Credit.role, Credit.name).join(
+            Credit, Credit.article_id == Article.id
+        )
+    ).order_by(Article.published_at, Article.id, Credit.role, Credit.position)
+    for row in _stream(engine, query):
+        yield {"url": row.url, "published_at": _iso(row.published_at), "role": row.role, "name": row.name}
+
+
+def question_answer_pairs(engine: Engine, where: ArticleFilter) -> Iterator[dict[str, Any]]:
+    """Each journalist's question with the spokesperson's answer that follows it.
+
+    Announcements and unanswered questions are not pairs; they stay in `turns`.
+    """
+    query = where.apply(
+        select(Article.id, Article.url, Article.published_at, Turn.role, Turn.speaker, Turn.outlet, Turn.text)
+        .join(Turn, Turn.article_id == Article.id)
+    ).order_by(Article.published_at, Article.id, Turn.position)
+    for _, turns in groupby(_stream(engine, query), key=lambda r: r.id):
+        question = None
+        for turn in turns:
+            if turn.role == "journalist":
+                question = turn
+            elif turn.role == "spokesperson" and question is not None:
+                yield {
+                    # The day as the Ministry dates it (Beijing), not the UTC day.
+                    "date": turn.published_at.astimezone(BEIJING).date().isoformat()
+                    if turn.published_at
+                    else None,
+                    "spokesperson": turn.speaker,
+                    "outlet": question.outlet,
+                    "question": question.text,
+                    "answer": turn.text,
+                    "url": turn.url,
+                }
+                question = None

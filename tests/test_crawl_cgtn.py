@@ -1,0 +1,111 @@
+"""End to end: `scrapy crawl cgtn` against the sample mirror on a real HTTP server."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from tests.conftest import c5, scrapy_crawl
+
+SEED = "https://news.cgtn.com/news/2020-07-16/Wang-Yi-China-Central-Asia-cooperation-not-targeted-at-third-party-Sb0sDfUVNK/index.html"
+MIRROR_ARTICLES = 12  # distinct articles in the mirror, the broken page aside
+
+
+def start_urls(base: str) -> str:
+    return f"{base}/robots.txt,{base}/subscribe/rss/section/world.xml,{base}/china"
+
+
+def query(db: Path, sql: str, *params: object) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    return {
+        t: query(db, f"SELECT count(*) FROM {t}")[0][0]
+        for t in ("articles", "revisions", "credits", "articles_fts")
+    }
+
+
+def test_full_crawl_then_recrawl(cgtn_mirror: str, archive_path: Path) -> None:
+    result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+
+    # One row per article, though the feed (with UTM parameters), a sitemap and the
+    # section page (p.html, share_amp.html) each led to some of them.
+    urls = [u for (u,) in query(archive_path, "SELECT url FROM articles")]
+    assert len(urls) == len(set(urls)) == MIRROR_ARTICLES
+    assert all(u.startswith("https://news.cgtn.com/news/") and u.endswith("/index.html") for u in urls)
+
+    title, published, updated, raw, source, precision, extractor, body, headings = query(
+        archive_path,
+        "SELECT title, published_at, updated_at, date_raw, date_source, date_precision, extractor, body, headings"
+        " FROM articles WHERE url = ?",
+        SEED,
+    )[0]
+    assert title == "Wang Yi: China-Central Asia cooperation not targeted at any third party"
+    assert published == updated == "2020-07-16 13:30:00.000000"
+    assert (raw, source, precision, extractor) == ("Updated 21:30, 16-Jul-2020", "page", "minute", "cgtn")
+    assert json.loads(headings) == ["Upholding multilateralism", "Opposing virus stigma", "Promoting economic recovery"]
+    assert "contributed" not in body and "We oppose the political revolution" in body
+    assert query(
+        archive_path,
+        "SELECT c.role, c.name FROM credits c JOIN articles a ON a.id = c.article_id WHERE a.url = ? AND c.role = 'contributor'",
+        SEED,
+    ) == [("contributor", "Liu Yang")]
+
+    kinds = dict(query(archive_path, "SELECT kind, count(*) FROM articles GROUP BY kind"))
+    assert kinds == {"article": MIRROR_ARTICLES - 1, "video": 1}
+    assert query(archive_path, "SELECT count(*) FROM articles WHERE extractor = 'fallback'")[0][0] == 1
+    assert query(archive_path, "SELECT count(*) FROM articles WHERE published_at IS NULL")[0][0] == 0
+    # The floods story has no byline: no author credits.
+    assert query(
+        archive_path,
+        "SELECT count(*) FROM credits c JOIN articles a ON a.id = c.article_id"
+        " WHERE a.title LIKE 'Yangtze River basin%' AND c.role = 'author'",
+    ) == [(0,)]
+
+    run = query(archive_path, "SELECT spider, new, updated, unchanged, dropped, outcome, stats FROM crawl_runs")
+    assert [r[:6] for r in run] == [("cgtn", MIRROR_ARTICLES, 0, 0, 1, "finished")]
+    assert json.loads(run[0][6])["c5/dropped/no title"] == 1  # the broken page, counted
+
+    search = c5("search", "Central Asia", "--db", str(archive_path), "--json")
+    assert search.returncode == 0, search.stderr
+    hits = json.loads(search.stdout)
+    assert hits[0]["url"] == SEED and hits[0]["published_at"] == "2020-07-16T13:30:00Z"
+    assert "[Central]" in hits[0]["snippet"]
+
+    before = table_counts(archive_path)
+    again = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert table_counts(archive_path) == before
+    assert query(archive_path, "SELECT new, updated, unchanged FROM crawl_runs ORDER BY id DESC LIMIT 1") == [
+        (0, 0, MIRROR_ARTICLES)
+    ]
+
+
+def test_archive_sitemaps_only_for_the_years_asked(cgtn_mirror: str, archive_path: Path) -> None:
+    result = scrapy_crawl(
+        "cgtn", archive_path, "-a", f"start_urls={cgtn_mirror}/robots.txt", "-a", "since=2020-07-01", "-a", "until=2020-07-31"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    days = [d[:10] for (d,) in query(archive_path, "SELECT published_at FROM articles ORDER BY published_at")]
+    assert days == ["2020-07-16", "2020-07-20"]
+
+
+def test_without_since_only_recent_news(cgtn_mirror: str, archive_path: Path) -> None:
+    result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={cgtn_mirror}/robots.txt")
+    assert result.returncode == 0, result.stderr[-3000:]
+    years = {d[:4] for (d,) in query(archive_path, "SELECT published_at FROM articles")}
+    assert years == {"2021", "2022"}  # the news sitemaps; no yearly archive read
+
+
+def test_c5crawler_crawl_prints_a_summary(cgtn_mirror: str, archive_path: Path) -> None:
+    result = c5(
+        "crawl", "cgtn", "--db", str(archive_path), "--start-urls", f"{cgtn_mirror}/subscribe/rss/section/world.xml",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "cgtn: finished; 5 pages fetched, 3 new, 0 updated, 0 unchanged, 0 deleted, 0 dropped, 0 errors" in result.stdout
