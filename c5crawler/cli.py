@@ -15,6 +15,8 @@ from typing import Any, NoReturn
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_ALARM = 3
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; cron may simply try again
 
 DEMO_QUERY = '"Central Asia"'
 
@@ -67,7 +69,8 @@ def run_crawl(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
 
-    from c5crawler.archive import open_archive
+    from c5crawler.archive import ArchiveStore, open_archive
+    from c5crawler.runlock import LockHeld, crawl_lock, lock_path
 
     settings = crawl_settings(args)
     loader = SpiderLoader.from_settings(settings)
@@ -76,8 +79,6 @@ def run_crawl(args: argparse.Namespace) -> int:
     unknown = [s for s in spiders if s not in known]
     if unknown:
         raise UsageError(f"unknown spider {unknown[0]!r} (known: {', '.join(sorted(known))})")
-    # Fail before crawling if the archive cannot be opened.
-    open_archive(settings.get("ARCHIVE_URL")).dispose()
     spider_args = dict(pair_option("-a", pair) for pair in args.arg or [])
     spider_args.update(
         (key, value)
@@ -85,6 +86,7 @@ def run_crawl(args: argparse.Namespace) -> int:
             ("start_urls", ",".join(args.start_urls) if args.start_urls else None),
             ("since", args.since.isoformat() if args.since else None),
             ("until", args.until.isoformat() if args.until else None),
+            ("full", "1" if args.full else None),
         )
         if value
     )
@@ -93,32 +95,74 @@ def run_crawl(args: argparse.Namespace) -> int:
             loader.load(name)(**spider_args)
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
-    process = CrawlerProcess(settings)
+    archive = settings.get("ARCHIVE_URL")
+    try:
+        with crawl_lock(lock_path(archive)):
+            store = ArchiveStore(open_archive(archive))  # fails here, before crawling, if it cannot open
+            store.close_interrupted_runs()
+            store.engine.dispose()
+            process = CrawlerProcess(settings, install_root_handler=not args.log_file)
+            if args.log_file:
+                log_to_rotating_file(args.log_file, settings)
+            return crawl_in_process(process, spiders, spider_args)
+    except LockHeld as exc:
+        print(f"c5crawler: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+def crawl_in_process(process: Any, spiders: list[str], spider_args: dict[str, str]) -> int:
+    """Run the spiders in one Scrapy process; print a summary per spider; the exit code."""
     crawlers = []
     for name in spiders:
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
         process.crawl(crawler, **spider_args)
     process.start()
-    failed = False
+    code = EXIT_OK
     for crawler in crawlers:
         stats = crawler.stats.get_stats()
-        reason = stats.get("finish_reason", "not started")
-        print(summary_line(crawler.spider.name if crawler.spider else "?", stats))
-        failed |= reason != "finished"
-    return EXIT_FAILED if failed else EXIT_OK
+        print(run_summary(crawler.spidercls.name, stats))
+        if stats.get("finish_reason") != "finished":
+            code = EXIT_FAILED
+        elif stats.get("c5/alarms") and code == EXIT_OK:
+            code = EXIT_ALARM
+    return code
 
 
-def summary_line(spider: str, stats: dict[str, Any]) -> str:
-    dropped = sum(v for k, v in stats.items() if k.startswith("c5/dropped/"))
-    return (
-        f"{spider}: {stats.get('finish_reason', 'not started')}; "
-        f"{stats.get('downloader/response_count', 0)} pages fetched, "
+def log_to_rotating_file(path: str, settings: Any) -> None:
+    """Scrapy's log to `path`, rotated at 10 MB with 5 old files kept (cron runs for years)."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    try:
+        handler = RotatingFileHandler(path, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the log file {path}: {exc.strerror}") from None
+    handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT")))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(settings.get("LOG_LEVEL"))
+
+
+def run_summary(spider: str, stats: dict[str, Any]) -> str:
+    """The paragraph a cron mail shows for one spider's run."""
+    dropped = {k.removeprefix("c5/dropped/"): v for k, v in stats.items() if k.startswith("c5/dropped/")}
+    elapsed = stats.get("elapsed_time_seconds")
+    parts = [
+        f"{spider}: {stats.get('finish_reason', 'not started')}"
+        + (f" in {elapsed:.1f} s" if isinstance(elapsed, (int, float)) else "")
+        + f"; {stats.get('downloader/response_count', 0)} pages fetched, "
+        f"{stats.get('c5/skipped/unchanged', 0)} archived articles skipped as unchanged; "
         f"{stats.get('c5/archive/new', 0)} new, {stats.get('c5/archive/updated', 0)} updated, "
         f"{stats.get('c5/archive/unchanged', 0)} unchanged, "
-        f"{stats.get('c5/archive/deleted', 0)} deleted, {dropped} dropped, "
-        f"{stats.get('log_count/ERROR', 0)} errors"
-    )
+        f"{stats.get('c5/archive/deleted', 0)} deleted, {sum(dropped.values())} dropped, "
+        f"{stats.get('log_count/ERROR', 0)} errors."
+    ]
+    if dropped:
+        parts.append("Dropped: " + ", ".join(f"{reason} {n}" for reason, n in sorted(dropped.items())) + ".")
+    alarms = stats.get("c5/alarms") or []
+    parts.extend(f"ALARM: {alarm}." for alarm in alarms)
+    return " ".join(parts)
 
 
 # -- extract ----------------------------------------------------------------------------
@@ -258,7 +302,7 @@ def run_demo(args: argparse.Namespace) -> int:
         args.spiders = ["cgtn"]
         args.start_urls = [f"{base}/robots.txt", f"{base}/subscribe/rss/section/world.xml", f"{base}/china"]
         # From 2017 on, so the yearly archive sitemaps are read too.
-        args.since, args.until, args.arg = date(2017, 1, 1), None, None
+        args.since, args.until, args.arg, args.full, args.log_file = date(2017, 1, 1), None, None, False, None
         args.set = [*(args.set or []), "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"]
         code = run_crawl(args)
     print(f"\nc5crawler search {DEMO_QUERY} --db {args.db}\n")
@@ -293,6 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--start-urls", nargs="+", metavar="URL", help="begin here instead (a mirror, one feed)")
     crawl.add_argument("--since", type=day, help="only articles from this day (YYYY-MM-DD)")
     crawl.add_argument("--until", type=day, help="only articles up to this day (YYYY-MM-DD)")
+    crawl.add_argument("--full", action="store_true", help="fetch every article found, ignoring what the archive holds")
+    crawl.add_argument("--log-file", metavar="FILE", help="log here, rotated at 10 MB (5 old files kept)")
     crawl.add_argument("-a", "--arg", action="append", metavar="NAME=VALUE", help="a spider argument, e.g. sections=press_conferences")
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.set_defaults(func=run_crawl)

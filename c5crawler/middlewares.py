@@ -1,14 +1,21 @@
-"""Scrapy downloader middleware: retries that back off instead of hammering."""
+"""Scrapy downloader middlewares: retries that back off, and skipping what the archive holds."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
+
+from c5crawler.archive import ArchiveStore, open_archive
+from c5crawler.archive.store import FetchState
+from c5crawler.normalise.dates import parse_date
 
 
 def backoff_delay(attempt: int, base: float, cap: float, retry_after: bytes | None) -> float:
@@ -53,3 +60,71 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(result, Request):
             return await self._wait(result, None)
         return result
+
+
+def fetch_reason(
+    state: FetchState | None,
+    changed: datetime | None,
+    now: datetime,
+    revisit_within: timedelta,
+    revisit_every: timedelta,
+) -> str | None:
+    """Why an article page must be downloaded (`new`, `changed`, `revisit`), or None to skip it."""
+    if state is None:
+        return "new"
+    if changed is not None and changed > state.last_seen_at:
+        return "changed"
+    recent = state.published_at is not None and now - state.published_at < revisit_within
+    if recent and now - state.last_seen_at >= revisit_every:
+        return "revisit"  # sites edit fresh stories after publication
+    return None
+
+
+class IncrementalMiddleware:
+    """Downloads an article page only if it is new, changed, or due a revisit.
+
+    The state is the archive itself: an article's `last_seen_at` against the
+    `lastmod`/`pubDate`/`data-time` its feed, sitemap or listing shows. Spiders
+    mark article requests with `c5_article` (the canonical URL) and `c5_changed`.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.revisit_within = timedelta(days=settings.getfloat("C5_REVISIT_DAYS", 7))
+        self.revisit_every = timedelta(hours=settings.getfloat("C5_REVISIT_EVERY_HOURS", 24))
+        self.store: ArchiveStore | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        if not getattr(spider, "full", False):
+            self.store = ArchiveStore(open_archive(self.crawler.settings.get("ARCHIVE_URL")))
+
+    def spider_closed(self, spider: Any) -> None:
+        if self.store is not None:
+            self.store.engine.dispose()
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        key = request.meta.get("c5_article")
+        if key is None or self.store is None:
+            return
+        parsed = parse_date(request.meta.get("c5_changed"))
+        now = datetime.now(timezone.utc)
+        reason = fetch_reason(
+            self.store.fetch_state(key),
+            parsed.value if parsed else None,
+            now,
+            self.revisit_within,
+            self.revisit_every,
+        )
+        stats = self.crawler.stats
+        assert stats is not None
+        if reason is None:
+            stats.inc_value("c5/skipped/unchanged")
+            raise IgnoreRequest(f"archived and unchanged: {key}")
+        stats.inc_value(f"c5/fetch/{reason}")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from c5crawler import health
 from c5crawler.archive import ArchiveStore, RunCounts, open_archive
 from c5crawler.archive.store import parse_iso
-from c5crawler.items import ArticleItem, ExtractionError
+from c5crawler.items import ArticleItem, ArticleRecord, ExtractionError
 from c5crawler.normalise.record import normalise_record
+
+
+logger = logging.getLogger(__name__)
 
 
 def dropped_count(stats: dict[str, Any]) -> int:
@@ -42,14 +47,19 @@ class NormalisePipeline:
 
 
 class ArchivePipeline:
-    """Stores records and deletions, and keeps the run's `crawl_runs` row."""
+    """Stores records and deletions, keeps the run's `crawl_runs` row, and raises its alarms."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.archive_url: str = crawler.settings.get("ARCHIVE_URL")
+        settings = crawler.settings
+        self.archive_url: str = settings.get("ARCHIVE_URL")
+        self.min_body_words = settings.getint("C5_ALARM_MIN_BODY_WORDS")
+        self.min_items = settings.getint("C5_ALARM_MIN_PAGES")
+        self.thresholds: dict[str, float] = settings.getdict("C5_ALARM_THRESHOLDS")
         self.store: ArchiveStore | None = None
         self.run_id: int | None = None
+        self.missing: dict[str, list[str]] = {field: [] for field in health.FIELDS}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -70,9 +80,21 @@ class ArchivePipeline:
                 self.stats.inc_value("c5/archive/deleted")
             return item
         if "record" in item:
-            outcome = self.store.save(item["record"], item["page"], self.run_id)
+            record = item["record"]
+            outcome = self.store.save(record, item["page"], self.run_id)
             self.stats.inc_value(f"c5/archive/{outcome}")
+            self.measure(record)
         return item
+
+    def measure(self, record: ArticleRecord) -> None:
+        """Count the fields this page has, keeping a few URLs of pages without each."""
+        self.stats.inc_value("c5/coverage/items")
+        have = health.covered_fields(record, self.min_body_words)
+        for field in health.FIELDS:
+            if field in have:
+                self.stats.inc_value(f"c5/coverage/{field}")
+            elif len(self.missing[field]) < 5:
+                self.missing[field].append(record["url"])
 
     def finish_run(self, spider: Spider, reason: str) -> None:
         if self.store is None or self.run_id is None:
@@ -87,12 +109,26 @@ class ArchivePipeline:
             dropped=dropped_count(stats),
             errors=stats.get("log_count/ERROR", 0),
         )
-        self.store.finish_run(
-            self.run_id, counts, outcome=reason, stats={k: _plain(v) for k, v in stats.items()}
-        )
+        alarms: list[str] = []
+        if reason == "finished":
+            alarms = health.run_alarms(
+                stats,
+                self.store.recent_run_stats(spider.name),
+                self.thresholds,
+                self.min_items,
+                self.missing,
+            )
+        for alarm in alarms:
+            logger.error("ALARM %s: %s", spider.name, alarm)
+        self.stats.set_value("c5/alarms", alarms)
+        stats = self.stats.get_stats()
+        outcome = "alarm" if alarms else reason
+        self.store.finish_run(self.run_id, counts, outcome, {k: _plain(v) for k, v in stats.items()})
         self.store.engine.dispose()
 
 
 def _plain(value: Any) -> Any:
     """Stats values as JSON can hold them (start/finish times are datetimes)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
     return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)

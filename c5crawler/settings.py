@@ -35,9 +35,17 @@ RETRY_TIMES = 4
 RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubles each time
 RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
+    "c5crawler.middlewares.IncrementalMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "c5crawler.middlewares.BackoffRetryMiddleware": 550,
 }
+
+# Incremental crawling: an archived article is downloaded again only when its feed,
+# sitemap or listing shows a change since it was last fetched, or, while it is
+# younger than C5_REVISIT_DAYS, once every C5_REVISIT_EVERY_HOURS (stories get
+# edited after publication). `-a full=1` / `c5crawler crawl --full` fetches all.
+C5_REVISIT_DAYS = 7.0
+C5_REVISIT_EVERY_HOURS = 24.0
 
 ITEM_PIPELINES = {
     "c5crawler.pipelines.NormalisePipeline": 100,
@@ -46,6 +54,13 @@ ITEM_PIPELINES = {
 
 # Pages under 404/410 are deletions for the archive, not errors to hide.
 HTTPERROR_ALLOWED_CODES = [404, 410]
+
+# Health alarms (c5crawler/health.py): a run whose pages lose a field alarms when
+# the share of pages with it falls under these thresholds, or under half of what the
+# spider's recent runs had; judged only when a run archived C5_ALARM_MIN_PAGES pages.
+C5_ALARM_MIN_PAGES = 5
+C5_ALARM_MIN_BODY_WORDS = 50
+C5_ALARM_THRESHOLDS = {"date": 0.8, "body": 0.8, "site_extractor": 0.5}
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("C5_LOG_LEVEL", "INFO")

@@ -74,7 +74,7 @@ def test_demo_crawls_the_bundled_mirror_and_searches_it(tmp_path: Path) -> None:
     db = tmp_path / "demo.sqlite3"
     result = c5("demo", "--db", str(db))
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "cgtn: finished;" in result.stdout and " 12 new," in result.stdout
+    assert "cgtn: finished in " in result.stdout and " 12 new," in result.stdout
     assert "Wang Yi: China-Central Asia cooperation not targeted at any third party" in result.stdout
 
 

@@ -77,9 +77,22 @@ def test_full_crawl_then_recrawl(cgtn_mirror: str, archive_path: Path) -> None:
     assert hits[0]["url"] == SEED and hits[0]["published_at"] == "2020-07-16T13:30:00Z"
     assert "[Central]" in hits[0]["snippet"]
 
+    # Again: nothing changed, so no archived article is downloaded and nothing is added.
     before = table_counts(archive_path)
     again = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
     assert again.returncode == 0, again.stderr[-3000:]
+    assert table_counts(archive_path) == before
+    new, updated, unchanged, stats = query(
+        archive_path, "SELECT new, updated, unchanged, stats FROM crawl_runs ORDER BY id DESC LIMIT 1"
+    )[0]
+    assert (new, updated, unchanged) == (0, 0, 0)
+    assert json.loads(stats)["c5/skipped/unchanged"] == MIRROR_ARTICLES
+
+    # -a full=1 fetches everything again; identical pages add nothing either.
+    full = scrapy_crawl(
+        "cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01", "-a", "full=1"
+    )
+    assert full.returncode == 0, full.stderr[-3000:]
     assert table_counts(archive_path) == before
     assert query(archive_path, "SELECT new, updated, unchanged FROM crawl_runs ORDER BY id DESC LIMIT 1") == [
         (0, 0, MIRROR_ARTICLES)
@@ -108,4 +121,4 @@ def test_c5crawler_crawl_prints_a_summary(cgtn_mirror: str, archive_path: Path) 
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "cgtn: finished; 5 pages fetched, 3 new, 0 updated, 0 unchanged, 0 deleted, 0 dropped, 0 errors" in result.stdout
+    assert "5 pages fetched, 0 archived articles skipped as unchanged; 3 new, 0 updated, 0 unchanged, 0 deleted, 0 dropped, 0 errors." in result.stdout

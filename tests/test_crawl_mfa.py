@@ -115,9 +115,12 @@ def test_current_template_paging_stops_at_since_and_deletions(tmp_path: Path, ar
     ]
 
     # The site deletes it: the page now redirects to the "system" page with HTTP 200.
+    # Listings carry no change dates, so a full pass (-a full=1) is what re-checks it.
     gone = "/eng/xw/fyrbt/lxjzh/202403/t20240312_11258093.html"
     with serve(root, substitute=False, redirects={gone: "/web/system/index.html"}) as base:
-        second = scrapy_crawl("mfa", archive_path, "-a", f"start_urls={base}{start}", "-a", "since=2024-03-01")
+        second = scrapy_crawl(
+            "mfa", archive_path, "-a", f"start_urls={base}{start}", "-a", "since=2024-03-01", "-a", "full=1"
+        )
     assert second.returncode == 0, second.stderr[-3000:]
     assert query(archive_path, "SELECT count(*), deleted_at IS NOT NULL, length(body) > 100 FROM articles") == [(1, 1, 1)]
     assert query(archive_path, "SELECT new, deleted FROM crawl_runs ORDER BY id DESC LIMIT 1") == [(0, 1)]

@@ -44,6 +44,12 @@ class RunCounts:
     errors: int = 0
 
 
+@dataclass(frozen=True)
+class FetchState:
+    last_seen_at: datetime
+    published_at: datetime | None
+
+
 def parse_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
@@ -102,6 +108,14 @@ class ArchiveStore:
             )
             return outcome
 
+    def fetch_state(self, url: str) -> FetchState | None:
+        """What the archive knows of an article's freshness, or None if it is not archived."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(Article.last_seen_at, Article.published_at).where(Article.url == url)
+            ).first()
+        return FetchState(row.last_seen_at, row.published_at) if row else None
+
     def mark_deleted(self, url: str, when: datetime) -> bool:
         """Record that an archived article is gone from the site; its content stays."""
         with Session(self.engine) as session, session.begin():
@@ -110,6 +124,26 @@ class ArchiveStore:
                 return False
             article.deleted_at = when
             return True
+
+    def recent_run_stats(self, spider: str, limit: int = 10) -> list[dict[str, Any]]:
+        """The stats of the spider's last finished runs, newest first (the alarms' history)."""
+        with Session(self.engine) as session:
+            return list(
+                session.scalars(
+                    select(CrawlRun.stats)
+                    .where(CrawlRun.spider == spider, CrawlRun.outcome == "finished")
+                    .order_by(CrawlRun.id.desc())
+                    .limit(limit)
+                )
+            )
+
+    def close_interrupted_runs(self) -> int:
+        """Runs still `running` when no crawl holds the lock were killed: say so."""
+        with Session(self.engine) as session, session.begin():
+            runs = session.scalars(select(CrawlRun).where(CrawlRun.outcome == "running")).all()
+            for run in runs:
+                run.outcome = "interrupted"
+            return len(runs)
 
     def start_run(self, spider: str) -> int:
         with Session(self.engine) as session, session.begin():

@@ -1,0 +1,90 @@
+"""Health alarms for a crawl run: has a site redesign quietly broken extraction?
+
+Pure functions over a run's stats and the recent runs of the same spider. A run
+alarms when the share of its pages with a field (a date, a body of some length,
+a byline, the site's own extractor) falls under a threshold or to under half of
+what the spider usually gets, or when it found no article links where it usually
+finds some. A run that found nothing new is not an alarm: coverage is judged only
+on runs that fetched enough article pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from statistics import median
+from typing import Any
+
+# Fields measured on each archived page, as `c5/coverage/<field>` counters.
+FIELDS = ("date", "body", "byline", "site_extractor")
+FIELD_NAMES = {
+    "date": "a date",
+    "body": "a body of at least the minimum words",
+    "byline": "a byline",
+    "site_extractor": "the site's own extractor (not the fallback)",
+}
+COLLAPSE = 0.5  # under half the usual share is a collapse
+
+
+def covered_fields(record: Mapping[str, Any], min_body_words: int) -> list[str]:
+    """Which FIELDS one article record has."""
+    have = {
+        "date": record.get("published_at") is not None,
+        "body": len(str(record.get("body", "")).split()) >= min_body_words,
+        "byline": bool(record.get("authors")),
+        "site_extractor": record.get("extractor") != "fallback",
+    }
+    return [field for field in FIELDS if have[field]]
+
+
+def shares(stats: Mapping[str, Any]) -> tuple[int, dict[str, float]]:
+    """Pages measured, and the share of them with each field."""
+    items = int(stats.get("c5/coverage/items", 0))
+    if not items:
+        return 0, {}
+    return items, {f: int(stats.get(f"c5/coverage/{f}", 0)) / items for f in FIELDS}
+
+
+def run_alarms(
+    stats: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    thresholds: Mapping[str, float],
+    min_items: int,
+    examples: Mapping[str, Sequence[str]],
+) -> list[str]:
+    """One line per alarm for this run; `history` is the stats of recent finished runs."""
+    alarms: list[str] = []
+    discovered = int(stats.get("c5/articles_discovered", 0))
+    usual_discovered = [int(h.get("c5/articles_discovered", 0)) for h in history]
+    if discovered == 0 and usual_discovered and median(usual_discovered) > 0:
+        alarms.append(
+            f"no article links discovered (usually {median(usual_discovered):g}): "
+            "feeds, sitemaps or listings may have changed"
+        )
+    items, now = shares(stats)
+    if items < min_items:
+        return alarms
+    usual: dict[str, list[float]] = {f: [] for f in FIELDS}
+    for past in history:
+        past_items, past_shares = shares(past)
+        if past_items >= min_items:
+            for field, share in past_shares.items():
+                usual[field].append(share)
+    for field in FIELDS:
+        share = now[field]
+        threshold = thresholds.get(field)
+        typical = median(usual[field]) if usual[field] else None
+        below = threshold is not None and share < threshold
+        collapsed = typical is not None and typical >= 0.2 and share < typical * COLLAPSE
+        if not (below or collapsed):
+            continue
+        reasons = []
+        if below:
+            reasons.append(f"threshold {threshold:.0%}")
+        if typical is not None:
+            reasons.append(f"usually {typical:.0%}")
+        sample = ", ".join(examples.get(field, [])[:3])
+        alarms.append(
+            f"{field}: {share:.0%} of {items} pages have {FIELD_NAMES[field]} "
+            f"({'; '.join(reasons)})" + (f"; e.g. {sample}" if sample else "")
+        )
+    return alarms
