@@ -290,6 +290,23 @@ def end_of(day: date | None) -> datetime | None:
     return datetime.combine(day + timedelta(days=1), time(), timezone.utc) if day else None
 
 
+# -- reparse ----------------------------------------------------------------------------
+def run_reparse(args: argparse.Namespace) -> int:
+    from c5crawler.archive import open_archive
+    from c5crawler.reparse import reparse
+
+    engine = open_archive(archive_url(args), create=False)
+    try:
+        counts = reparse(engine, source=args.source, since=start_of(args.since))
+    finally:
+        engine.dispose()
+    print(
+        f"reparsed {counts.revisions} revisions of {counts.articles} articles: "
+        f"{counts.changed} changed, {counts.unchanged} unchanged, {counts.failed} failed"
+    )
+    return EXIT_OK
+
+
 # -- demo -------------------------------------------------------------------------------
 def run_demo(args: argparse.Namespace) -> int:
     """Serve the bundled CGTN mirror on 127.0.0.1, crawl it, then search it."""
@@ -370,6 +387,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", type=day, help="published on or after this day")
     export.add_argument("--until", type=day, help="published on or before this day")
     export.set_defaults(func=run_export)
+
+    reparse = command("reparse", "re-extract archived pages with the current extractors, offline", db)
+    reparse.add_argument("--source", help="only this source (cgtn, mfa)")
+    reparse.add_argument("--since", type=day, help="only articles published on or after this day")
+    reparse.set_defaults(func=run_reparse)
 
     demo = command("demo", "crawl the bundled sample mirror offline, then search it", db)
     demo.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")

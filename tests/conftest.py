@@ -53,3 +53,29 @@ def scrapy_crawl(spider: str, archive: Path, *args: str) -> subprocess.Completed
     return run(
         [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"ARCHIVE_URL=sqlite:///{archive}", *FAST, *args]
     )
+
+
+SEED_PATH = "news/2020-07-16/Wang-Yi-China-Central-Asia-cooperation-not-targeted-at-third-party-Sb0sDfUVNK"
+SEED_TITLE = "Wang Yi: China-Central Asia cooperation not targeted at any third party"
+
+
+def write_cgtn_mirror(root: Path, count: int) -> list[str]:
+    """A CGTN mirror of `count` distinct articles made from the seed page, listed in one sitemap.
+
+    Returns the canonical URLs of the articles.
+    """
+    seed = (SAMPLE_MIRROR / "cgtn" / SEED_PATH / "index.html").read_text(encoding="utf-8")
+    entries, urls = [], []
+    for number in range(count):
+        path = f"news/2020-07-16/Story-number-{number}-Zz{number:08d}"
+        page = seed.replace(SEED_PATH, path).replace(SEED_TITLE, f"Story number {number} of the C+C5 meeting")
+        (root / path).mkdir(parents=True)
+        (root / path / "index.html").write_text(page, encoding="utf-8")
+        entries.append(f"<url><loc>__MIRROR__/{path}/index.html</loc><lastmod>2020-07-16T21:30:00+08:00</lastmod></url>")
+        urls.append(f"https://news.cgtn.com/{path}/index.html")
+    (root / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(entries) + "\n</urlset>\n",
+        encoding="utf-8",
+    )
+    return urls

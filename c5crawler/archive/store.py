@@ -54,7 +54,8 @@ def parse_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
-def _apply_record(article: Article, record: ArticleRecord) -> None:
+def apply_record(article: Article, record: ArticleRecord) -> None:
+    """Make the article row (and its credits, turns, quotes, mentions) say what `record` says."""
     for key in _SCALAR_COLUMNS:
         setattr(article, key, record[key])  # type: ignore[literal-required]
     article.published_at = parse_iso(record["published_at"])
@@ -92,7 +93,7 @@ class ArchiveStore:
             if article is None:
                 article = Article(url=record["url"], first_seen_at=fetched_at)
                 session.add(article)
-            _apply_record(article, record)
+            apply_record(article, record)
             article.last_seen_at = fetched_at
             article.deleted_at = None
             article.revisions.append(
