@@ -167,6 +167,7 @@ def run_summary(spider: str, stats: dict[str, Any]) -> str:
 
 # -- extract ----------------------------------------------------------------------------
 def run_extract(args: argparse.Namespace) -> int:
+    from c5crawler.enrich import enrich_record
     from c5crawler.extract import UnknownSource, extract_page
     from c5crawler.items import ExtractionError
     from c5crawler.normalise.record import normalise_record
@@ -178,7 +179,7 @@ def run_extract(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
     url = args.url or path.resolve().as_uri()
     try:
-        record = normalise_record(extract_page(html, url, source=args.source))
+        record = enrich_record(normalise_record(extract_page(html, url, source=args.source)))
     except ExtractionError as exc:
         raise UsageError(f"{args.file}: not an article ({exc})") from None
     except UnknownSource as exc:
@@ -320,7 +321,8 @@ def run_demo(args: argparse.Namespace) -> int:
         args.start_urls = [f"{base}/robots.txt", f"{base}/subscribe/rss/section/world.xml", f"{base}/china"]
         # From 2017 on, so the yearly archive sitemaps are read too.
         args.since, args.until, args.arg, args.full, args.log_file = date(2017, 1, 1), None, None, False, None
-        args.set = [*(args.set or []), "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"]
+        # Every story of the mirror, tagged (C5_KEEP=diplomacy, given with -s, filters).
+        args.set = ["C5_KEEP=all", *(args.set or []), "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"]
         code = run_crawl(args)
     print(f"\nc5crawler search {DEMO_QUERY} --db {args.db}\n")
     args.query, args.source, args.limit, args.json = DEMO_QUERY, None, 5, False

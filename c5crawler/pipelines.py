@@ -1,4 +1,4 @@
-"""Thin Scrapy adapters: normalise the raw fields, then archive the record."""
+"""Thin Scrapy adapters: normalise the raw fields, enrich the record, then archive it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem
 from c5crawler import health
 from c5crawler.archive import ArchiveStore, RunCounts, open_archive
 from c5crawler.archive.store import parse_iso
+from c5crawler.enrich import enrich_record, is_diplomacy
 from c5crawler.items import ArticleItem, ArticleRecord, ExtractionError
 from c5crawler.normalise.record import normalise_record
 
@@ -43,6 +44,33 @@ class NormalisePipeline:
             raise DropItem(f"{item['raw'].get('url')}: {exc}") from exc
         if item["record"]["published_at"] is None:
             self.stats.inc_value("c5/no_date")
+        return item
+
+
+KEEP_CHOICES = ("diplomacy", "all")
+
+
+class EnrichPipeline:
+    """Mentions, quotes and topics; with C5_KEEP=diplomacy, other articles are dropped."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.keep: str = crawler.settings.get("C5_KEEP", "diplomacy")
+        if self.keep not in KEEP_CHOICES:
+            raise ValueError(f"C5_KEEP must be one of {', '.join(KEEP_CHOICES)}, not {self.keep!r}")
+        self.keep_always = set(crawler.settings.getlist("C5_KEEP_ALWAYS"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> EnrichPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
+        if "record" not in item:
+            return item
+        record = item["record"] = enrich_record(item["record"])
+        if self.keep == "diplomacy" and record["source"] not in self.keep_always and not is_diplomacy(record):
+            self.stats.inc_value("c5/dropped/not diplomacy")
+            raise DropItem(f"{record['url']}: not diplomacy")
         return item
 
 

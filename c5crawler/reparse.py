@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from c5crawler.archive.models import Article, Revision
 from c5crawler.archive.store import apply_record, revision_html
+from c5crawler.enrich import enrich_record
 from c5crawler.extract import UnknownSource, extract_page
 from c5crawler.items import ArticleRecord, DateText, ExtractionError
 from c5crawler.normalise.record import EXTERNAL_DATE_SOURCES, normalise_record
@@ -40,7 +41,7 @@ def reextract(revision: Revision, source: str) -> ArticleRecord:
     if stored.get("date_source") in EXTERNAL_DATE_SOURCES and stored.get("date_raw"):
         hint = DateText(text=stored["date_raw"], source=stored["date_source"], role="published")
         raw["dates"] = [*raw.get("dates", []), hint]
-    return normalise_record(raw)
+    return enrich_record(normalise_record(raw))
 
 
 def reparse(

@@ -49,8 +49,16 @@ C5_REVISIT_EVERY_HOURS = 24.0
 
 ITEM_PIPELINES = {
     "c5crawler.pipelines.NormalisePipeline": 100,
+    "c5crawler.pipelines.EnrichPipeline": 500,
     "c5crawler.pipelines.ArchivePipeline": 800,
 }
+
+# What to archive: "diplomacy" keeps only articles enrichment gives the diplomacy
+# topic (the rules and threshold: c5crawler/enrich/data/relevance.toml), dropping the
+# rest as `c5/dropped/not diplomacy`; "all" archives everything, tagged.
+C5_KEEP = os.environ.get("C5_KEEP", "diplomacy")
+# Sources archived whatever C5_KEEP says: every Foreign Ministry page is diplomacy.
+C5_KEEP_ALWAYS = ["mfa"]
 
 # Pages under 404/410 are deletions for the archive, not errors to hide.
 HTTPERROR_ALLOWED_CODES = [404, 410]

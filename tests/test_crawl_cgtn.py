@@ -12,6 +12,10 @@ SEED = "https://news.cgtn.com/news/2020-07-16/Wang-Yi-China-Central-Asia-coopera
 MIRROR_ARTICLES = 12  # distinct articles in the mirror, the broken page aside
 
 
+# The mirror's floods, typhoon and sports stories are not diplomacy: archive all.
+KEEP_ALL = ("-s", "C5_KEEP=all")
+
+
 def start_urls(base: str) -> str:
     return f"{base}/robots.txt,{base}/subscribe/rss/section/world.xml,{base}/china"
 
@@ -29,7 +33,7 @@ def table_counts(db: Path) -> dict[str, int]:
 
 
 def test_full_crawl_then_recrawl(cgtn_mirror: str, archive_path: Path) -> None:
-    result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
+    result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01", *KEEP_ALL)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
 
@@ -79,7 +83,7 @@ def test_full_crawl_then_recrawl(cgtn_mirror: str, archive_path: Path) -> None:
 
     # Again: nothing changed, so no archived article is downloaded and nothing is added.
     before = table_counts(archive_path)
-    again = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
+    again = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01", *KEEP_ALL)
     assert again.returncode == 0, again.stderr[-3000:]
     assert table_counts(archive_path) == before
     new, updated, unchanged, stats = query(
@@ -90,7 +94,8 @@ def test_full_crawl_then_recrawl(cgtn_mirror: str, archive_path: Path) -> None:
 
     # -a full=1 fetches everything again; identical pages add nothing either.
     full = scrapy_crawl(
-        "cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01", "-a", "full=1"
+        "cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01", "-a", "full=1",
+        *KEEP_ALL,
     )
     assert full.returncode == 0, full.stderr[-3000:]
     assert table_counts(archive_path) == before
@@ -101,7 +106,8 @@ def test_full_crawl_then_recrawl(cgtn_mirror: str, archive_path: Path) -> None:
 
 def test_archive_sitemaps_only_for_the_years_asked(cgtn_mirror: str, archive_path: Path) -> None:
     result = scrapy_crawl(
-        "cgtn", archive_path, "-a", f"start_urls={cgtn_mirror}/robots.txt", "-a", "since=2020-07-01", "-a", "until=2020-07-31"
+        "cgtn", archive_path, "-a", f"start_urls={cgtn_mirror}/robots.txt", "-a", "since=2020-07-01", "-a", "until=2020-07-31",
+        *KEEP_ALL,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     days = [d[:10] for (d,) in query(archive_path, "SELECT published_at FROM articles ORDER BY published_at")]
@@ -109,7 +115,7 @@ def test_archive_sitemaps_only_for_the_years_asked(cgtn_mirror: str, archive_pat
 
 
 def test_without_since_only_recent_news(cgtn_mirror: str, archive_path: Path) -> None:
-    result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={cgtn_mirror}/robots.txt")
+    result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={cgtn_mirror}/robots.txt", *KEEP_ALL)
     assert result.returncode == 0, result.stderr[-3000:]
     years = {d[:4] for (d,) in query(archive_path, "SELECT published_at FROM articles")}
     assert years == {"2021", "2022"}  # the news sitemaps; no yearly archive read
@@ -118,7 +124,39 @@ def test_without_since_only_recent_news(cgtn_mirror: str, archive_path: Path) ->
 def test_c5crawler_crawl_prints_a_summary(cgtn_mirror: str, archive_path: Path) -> None:
     result = c5(
         "crawl", "cgtn", "--db", str(archive_path), "--start-urls", f"{cgtn_mirror}/subscribe/rss/section/world.xml",
-        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", *KEEP_ALL,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "5 pages fetched, 0 archived articles skipped as unchanged; 3 new, 0 updated, 0 unchanged, 0 deleted, 0 dropped, 0 errors." in result.stdout
+
+
+DIPLOMACY_ARTICLES = 8  # the mirror's articles, floods, typhoon and sports stories aside
+
+
+def test_default_keeps_only_diplomacy(cgtn_mirror: str, archive_path: Path) -> None:
+    result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
+    assert result.returncode == 0, result.stderr[-3000:]
+    titles = [t for (t,) in query(archive_path, "SELECT title FROM articles")]
+    assert len(titles) == DIPLOMACY_ARTICLES
+    assert not any(word in t for t in titles for word in ("Yangtze", "Typhoon", "Olympics"))
+    dropped, stats = query(archive_path, "SELECT dropped, stats FROM crawl_runs")[0]
+    stats = json.loads(stats)
+    assert stats["c5/dropped/not diplomacy"] == MIRROR_ARTICLES - DIPLOMACY_ARTICLES
+    assert dropped == MIRROR_ARTICLES - DIPLOMACY_ARTICLES + 1  # and the broken page
+    # The enrichment is in SQL: the quotes and mentions tables, articles.topics.
+    assert query(
+        archive_path,
+        "SELECT q.speaker, q.kind FROM quotes q JOIN articles a ON a.id = q.article_id"
+        " WHERE a.url = ? AND q.text LIKE 'We oppose the political revolution%'",
+        SEED,
+    ) == [("Wang Yi", "direct")]
+    assert query(
+        archive_path,
+        "SELECT m.count FROM mentions m JOIN articles a ON a.id = m.article_id"
+        " WHERE a.url = ? AND m.kind = 'country' AND m.name = 'Kazakhstan'",
+        SEED,
+    )[0][0] >= 1
+    assert query(
+        archive_path,
+        "SELECT count(*) FROM articles a, json_each(a.topics) t WHERE json_extract(t.value, '$.name') = 'diplomacy'",
+    ) == [(DIPLOMACY_ARTICLES,)]

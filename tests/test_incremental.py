@@ -59,7 +59,10 @@ def bump_lastmod(sitemap: Path, path: str) -> None:
 def test_runs_fetch_only_what_is_new_or_changed(tmp_path: Path, archive_path: Path) -> None:
     root = changing_mirror(tmp_path)
     with serve(root) as base:
-        args = ("-a", f"start_urls={base}/robots.txt,{base}/subscribe/rss/section/world.xml,{base}/china", "-a", "since=2017-01-01")
+        args = (
+            "-a", f"start_urls={base}/robots.txt,{base}/subscribe/rss/section/world.xml,{base}/china",
+            "-a", "since=2017-01-01", "-s", "C5_KEEP=all",
+        )
         first = scrapy_crawl("cgtn", archive_path, *args)
         assert first.returncode == 0, first.stderr[-3000:]
         assert last_run(archive_path)["new"] == 12

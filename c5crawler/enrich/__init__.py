@@ -1,0 +1,50 @@
+"""Enrichment: mentions, quotes and diplomacy relevance, as one pure function of the record.
+
+`enrich_record` is what the crawl (pipelines.EnrichPipeline) and `c5crawler extract`
+both run. The name lists and rules are data files in `data/` (see the README).
+"""
+
+from __future__ import annotations
+
+from c5crawler.enrich.mentions import find_mentions, person_references
+from c5crawler.enrich.quotes import find_quotes
+from c5crawler.enrich.relevance import diplomacy_topic, rules
+from c5crawler.items import ArticleRecord, Quote
+
+DIPLOMACY = "diplomacy"
+
+
+def enrich_record(record: ArticleRecord) -> ArticleRecord:
+    """A copy of the record with `mentions`, `quotes` and `topics` filled in."""
+    title = record["title"]
+    text = f"{title}\n\n{record['body']}"
+    refs = person_references(text)
+    day = (record.get("published_at") or "")[:10] or None
+    mentions = find_mentions(text, refs, day)
+    score, reasons = diplomacy_topic(text, mentions)
+    topics = [{"name": DIPLOMACY, "score": score, "reasons": reasons}] if score >= rules().threshold else []
+    return {
+        **record,
+        "mentions": mentions,
+        "quotes": _turn_quotes(record) if record["turns"] else find_quotes(text, refs, start=len(title) + 2),
+        "topics": topics,
+    }
+
+
+def is_diplomacy(record: ArticleRecord) -> bool:
+    """Did enrichment give the record the diplomacy topic?"""
+    return any(topic["name"] == DIPLOMACY for topic in record["topics"])
+
+
+def _turn_quotes(record: ArticleRecord) -> list[Quote]:
+    """Quotes inside press-conference turns, each turn read on its own.
+
+    The turns already say who speaks, so what a turn's own speaker says is not
+    repeated as a quote; others quoted in it (a minister, a foreign official) are.
+    """
+    quotes: list[Quote] = []
+    for turn in record["turns"]:
+        quotes.extend(
+            q for q in find_quotes(turn["text"], person_references(turn["text"])) if q["speaker"] != turn["speaker"]
+        )
+    return quotes

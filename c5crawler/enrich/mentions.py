@@ -1,0 +1,83 @@
+"""Countries, officials and organisations named in an article, with counts."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+import pycountry
+
+from c5crawler.enrich.gazetteer import Gazetteer, Hit, forms_of, load_data
+from c5crawler.enrich.people import offices_of, people
+
+# A surname followed by another capitalised word is someone else's full name
+# ("Wang Zongyuan" is not Wang Yi, "Wang Mengjie" the reporter neither).
+_NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
+
+
+@lru_cache(maxsize=1)
+def countries() -> Gazetteer:
+    """pycountry's names (without the "Korea, Republic of" forms) plus data/countries.toml."""
+    data = load_data("countries.toml")
+    extra = data.get("countries", {})
+    forms: dict[str, str | None] = {}
+    for country in pycountry.countries:
+        own = extra.get(country.alpha_2, {})
+        name = own.get("name") or getattr(country, "common_name", None) or country.name
+        printed = [country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)]
+        for form in [*printed, name, *own.get("aliases", [])]:
+            if form and "," not in form:
+                forms.setdefault(form, name)
+    forms.update({phrase: None for phrase in data.get("not_countries", [])})
+    return Gazetteer(forms)
+
+
+@lru_cache(maxsize=1)
+def organisations() -> Gazetteer:
+    return Gazetteer(forms_of(load_data("organisations.toml")["organisation"]))
+
+
+def person_references(text: str) -> list[Hit]:
+    """Every reference to a listed official, in order, each resolved to the full name.
+
+    A surname alone counts only after the full name appeared earlier in the same
+    text, and then stands for the last such person named ("Wang" after "Wang Yi").
+    """
+    index = people()
+    full = list(index.full.find(text))
+    covered = [(h.start, h.end) for h in full]
+    surnames = [
+        h
+        for h in index.surnames.find(text)
+        if not any(s <= h.start < e for s, e in covered) and not _NAME_GOES_ON.match(text, h.end)
+    ]
+    refs: list[Hit] = []
+    last_with_surname: dict[str, str] = {}
+    for hit in sorted(full + surnames, key=lambda h: h.start):
+        if hit.value in index.by_name:
+            last_with_surname[index.by_name[hit.value].surname] = hit.value
+            refs.append(hit)
+        elif hit.value in last_with_surname:
+            refs.append(Hit(last_with_surname[hit.value], hit.surface, hit.start, hit.end))
+    return refs
+
+
+def counted(hits: Iterable[Hit]) -> list[dict[str, object]]:
+    """[{name, count}], most mentioned first, ties in order of first mention."""
+    counts = Counter(h.value for h in hits)
+    return [{"name": name, "count": count} for name, count in counts.most_common()]
+
+
+def find_mentions(text: str, refs: list[Hit], day: str | None) -> dict[str, list[dict[str, object]]]:
+    """The record's `mentions`: countries, people (with their offices) and organisations."""
+    index = people()
+    persons = counted(refs)
+    for entry in persons:
+        entry["offices"] = offices_of(index.by_name[str(entry["name"])], day)
+    return {
+        "countries": counted(countries().find(text)),
+        "people": persons,
+        "organisations": counted(organisations().find(text)),
+    }

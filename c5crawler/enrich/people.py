@@ -1,0 +1,70 @@
+"""The curated officials (data/people.toml): who they are, their offices, how news names them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from c5crawler.enrich.gazetteer import Gazetteer, load_data
+
+
+@dataclass(frozen=True)
+class Office:
+    title: str
+    country: str | None
+    start: str  # YYYY-MM-DD, YYYY-MM or YYYY
+    end: str | None  # None: in office when the list was written
+
+    def held_on(self, day: str) -> bool:
+        """Was the office held on `day` (YYYY-MM-DD)? Partial dates compare by their prefix."""
+        starts = day[: len(self.start)] >= self.start
+        ends = self.end is None or day[: len(self.end)] <= self.end
+        return starts and ends
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    surname: str
+    pronoun: str | None
+    offices: tuple[Office, ...]
+
+
+@dataclass(frozen=True)
+class People:
+    by_name: dict[str, Person]
+    full: Gazetteer  # full names and aliases -> name
+    surnames: Gazetteer  # surnames -> surname (resolved per article, see mentions.py)
+
+
+@lru_cache(maxsize=1)
+def people() -> People:
+    entries = load_data("people.toml")["person"]
+    by_name = {
+        e["name"]: Person(
+            name=e["name"],
+            surname=e["surname"],
+            pronoun=e.get("pronoun"),
+            offices=tuple(
+                Office(o["title"], o.get("country"), o["start"], o.get("end")) for o in e.get("offices", [])
+            ),
+        )
+        for e in entries
+    }
+    forms = {form: e["name"] for e in entries for form in [e["name"], *e.get("aliases", [])]}
+    surnames = {p.surname: p.surname for p in by_name.values()}
+    return People(by_name, Gazetteer(forms), Gazetteer(surnames))
+
+
+def offices_of(person: Person, day: str | None) -> list[dict[str, object]]:
+    """The person's offices as the record shows them; `held` says whether on the article's day."""
+    return [
+        {
+            "title": office.title,
+            "country": office.country,
+            "start": office.start,
+            "end": office.end,
+            "held": office.held_on(day) if day else None,
+        }
+        for office in person.offices
+    ]

@@ -1,0 +1,66 @@
+"""The diplomacy score and topic, by the rules of data/relevance.toml (the one place for them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from c5crawler.enrich.gazetteer import Gazetteer, load_data
+
+
+@dataclass(frozen=True)
+class Rules:
+    threshold: float
+    signals: dict[str, dict[str, Any]]  # name -> {weight, cap}
+    events: Gazetteer  # phrase -> event kind
+    roles: Gazetteer  # phrase -> itself
+    vocabulary: Gazetteer
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    data = load_data("relevance.toml")
+    signals = data["signals"]
+    kinds = signals["events"]["kinds"]
+    return Rules(
+        threshold=float(data["threshold"]),
+        signals=signals,
+        events=Gazetteer({p: kind for kind, phrases in kinds.items() for p in phrases}, ignore_case=True),
+        roles=Gazetteer({p: p for p in signals["roles"]["phrases"]}, ignore_case=True),
+        vocabulary=Gazetteer({p: p for p in signals["vocabulary"]["phrases"]}, ignore_case=True),
+    )
+
+
+def diplomacy_topic(
+    text: str, mentions: dict[str, list[dict[str, object]]]
+) -> tuple[float, list[str]]:
+    """The diplomacy score of an article and the reasons for it, e.g. "events: talks, visit"."""
+    r = rules()
+    found: dict[str, list[str]] = {
+        "officials": _names(mentions["people"]),
+        "countries": _names(mentions["countries"]),
+        "organisations": _names(mentions["organisations"]),
+        "events": _distinct(h.value for h in r.events.find(text)),
+        "roles": _distinct(h.value.lower() for h in r.roles.find(text)),
+        "vocabulary": _distinct(h.value.lower() for h in r.vocabulary.find(text)),
+    }
+    score = 0.0
+    reasons = []
+    for signal, hits in found.items():
+        if not hits:
+            continue
+        weight, cap = float(r.signals[signal]["weight"]), int(r.signals[signal]["cap"])
+        score += weight * min(len(hits), cap)
+        # Counting countries says more than naming them all ("countries: 6").
+        reasons.append(f"{signal}: {len(hits)}" if signal == "countries" else f"{signal}: {', '.join(hits)}")
+    return round(score, 2), reasons
+
+
+def _names(entries: list[dict[str, object]]) -> list[str]:
+    return [str(e["name"]) for e in entries]
+
+
+def _distinct(values: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
