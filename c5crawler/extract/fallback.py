@@ -67,6 +67,30 @@ def extract_generic(html: str | bytes, url: str, source: str) -> RawArticle:
     )
 
 
+def with_fallback(raw: RawArticle, html: str | bytes, url: str) -> RawArticle:
+    """The generic extractor's text for a page whose site selectors found no title or body.
+
+    What the site extractor did find wins: identity, kind, title, credits, dates
+    (first), zone and next page. Raises ExtractionError("no title" / "no text")
+    when the page still lacks one.
+    """
+    try:
+        generic = extract_generic(html, url, raw["source"])
+    except ExtractionError:
+        raise ExtractionError("no text" if raw.get("title") else "no title") from None
+    if not (raw.get("title") or generic.get("title")):
+        raise ExtractionError("no title")
+    if not generic.get("paragraphs"):
+        raise ExtractionError("no text")
+    merged = RawArticle(**generic)
+    for key in ("url", "kind", "title", "summary", "section", "byline", "agency_text", "date_zone", "next_page"):
+        if raw.get(key):
+            merged[key] = raw[key]  # type: ignore[literal-required]
+    merged["dates"] = list(raw.get("dates", [])) + generic.get("dates", [])
+    merged["images"] = raw.get("images") or generic.get("images", [])
+    return merged
+
+
 def _blocks(body: etree._Element) -> tuple[list[str], list[str]]:
     """Paragraphs (headings included) and headings from trafilatura's output tree."""
     paragraphs: list[str] = []
