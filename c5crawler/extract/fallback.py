@@ -47,8 +47,12 @@ def extract_generic(html: str | bytes, url: str, source: str) -> RawArticle:
     # The page's own headline often comes back as a heading: it is the title, not body.
     paragraphs = [paragraph for paragraph in paragraphs if paragraph != title]
     headings = [heading for heading in headings if heading != title]
+    # trafilatura gives the day only: a meta stamp with its time comes first.
+    stamp = meta_content(tree, "article:published_time", "datePublished", "pubdate")
+    dates = [DateText(text=stamp, source="meta", role="published")] if stamp else []
     date = fields.get("date")
-    dates = [DateText(text=date, source="fallback", role="published")] if date else []
+    if date:
+        dates.append(DateText(text=date, source="fallback", role="published"))
     return RawArticle(
         url=strip_tracking(page_url),
         source=source,
