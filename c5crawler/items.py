@@ -55,6 +55,9 @@ class RawArticle(TypedDict, total=False):
     turns: list[Turn]
     language: str
     extractor: str
+    # The next page of a story split over several (`..._2.html`): the spider follows
+    # it and joins the pages' paragraphs into this one article.
+    next_page: str | None
 
 
 class ArticleRecord(TypedDict):

@@ -22,6 +22,7 @@ SAMPLE_MIRROR = Path(str(files("c5crawler") / "sample_mirror"))
 
 _TYPES = {
     ".html": "text/html",
+    ".htm": "text/html",
     ".shtml": "text/html",
     ".xml": "application/xml",
     ".txt": "text/plain",

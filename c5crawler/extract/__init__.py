@@ -11,8 +11,22 @@ from urllib.parse import urlsplit
 
 from c5crawler.items import RawArticle
 
-EXTRACTORS = {"cgtn": "c5crawler.extract.cgtn", "mfa": "c5crawler.extract.mfa"}
-SITE_HOSTS = {"cgtn.com": "cgtn", "fmprc.gov.cn": "mfa", "mfa.gov.cn": "mfa"}
+EXTRACTORS = {
+    "cgtn": "c5crawler.extract.cgtn",
+    "mfa": "c5crawler.extract.mfa",
+    "xinhua": "c5crawler.extract.xinhua",
+    "chinadaily": "c5crawler.extract.chinadaily",
+    "globaltimes": "c5crawler.extract.globaltimes",
+}
+SITE_HOSTS = {
+    "cgtn.com": "cgtn",
+    "fmprc.gov.cn": "mfa",
+    "mfa.gov.cn": "mfa",
+    "news.cn": "xinhua",
+    "xinhuanet.com": "xinhua",
+    "chinadaily.com.cn": "chinadaily",
+    "globaltimes.cn": "globaltimes",
+}
 
 
 class UnknownSource(LookupError):

@@ -47,8 +47,12 @@ def extract_generic(html: str | bytes, url: str, source: str) -> RawArticle:
     # The page's own headline often comes back as a heading: it is the title, not body.
     paragraphs = [paragraph for paragraph in paragraphs if paragraph != title]
     headings = [heading for heading in headings if heading != title]
+    # trafilatura gives the day only: a meta stamp with its time comes first.
+    stamp = meta_content(tree, "article:published_time", "datePublished", "pubdate")
+    dates = [DateText(text=stamp, source="meta", role="published")] if stamp else []
     date = fields.get("date")
-    dates = [DateText(text=date, source="fallback", role="published")] if date else []
+    if date:
+        dates.append(DateText(text=date, source="fallback", role="published"))
     return RawArticle(
         url=strip_tracking(page_url),
         source=source,
@@ -65,6 +69,30 @@ def extract_generic(html: str | bytes, url: str, source: str) -> RawArticle:
         language="en",
         extractor="fallback",
     )
+
+
+def with_fallback(raw: RawArticle, html: str | bytes, url: str) -> RawArticle:
+    """The generic extractor's text for a page whose site selectors found no title or body.
+
+    What the site extractor did find wins: identity, kind, title, credits, dates
+    (first), zone and next page. Raises ExtractionError("no title" / "no text")
+    when the page still lacks one.
+    """
+    try:
+        generic = extract_generic(html, url, raw["source"])
+    except ExtractionError:
+        raise ExtractionError("no text" if raw.get("title") else "no title") from None
+    if not (raw.get("title") or generic.get("title")):
+        raise ExtractionError("no title")
+    if not generic.get("paragraphs"):
+        raise ExtractionError("no text")
+    merged = RawArticle(**generic)
+    for key in ("url", "kind", "title", "summary", "section", "byline", "agency_text", "date_zone", "next_page"):
+        if raw.get(key):
+            merged[key] = raw[key]  # type: ignore[literal-required]
+    merged["dates"] = list(raw.get("dates", [])) + generic.get("dates", [])
+    merged["images"] = raw.get("images") or generic.get("images", [])
+    return merged
 
 
 def _blocks(body: etree._Element) -> tuple[list[str], list[str]]:

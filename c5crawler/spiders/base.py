@@ -95,6 +95,11 @@ class NewsSpider(scrapy.Spider):
     def extract_article(self, html: bytes, url: str) -> RawArticle:
         raise NotImplementedError
 
+    def extract_response(self, response: Response) -> RawArticle:
+        """The raw fields of an article response (a spider whose extraction depends on
+        how the page was reached, such as `feeds`, overrides this)."""
+        return self.extract_article(response.body, response.url)
+
     def listing_links(self, response: Response) -> Iterable[tuple[str, ParsedDate | None]]:
         return ()
 
@@ -236,10 +241,56 @@ class NewsSpider(scrapy.Spider):
             yield ArticleItem(deleted_url=key, page=self.fetched_page(response))
             return
         try:
-            raw = self.extract_article(response.body, response.url)
+            raw = self.extract_response(response)
         except ExtractionError as exc:
             self.crawler.stats.inc_value(f"c5/dropped/{exc}")
             self.logger.warning("dropped %s: %s", response.url, exc)
             return
         raw["dates"] = list(raw.get("dates", [])) + self.date_hints.get(key, [])
-        yield ArticleItem(raw=raw, page=self.fetched_page(response))
+        yield from self.next_page_or_item(raw, self.fetched_page(response))
+
+    def next_page_or_item(
+        self, raw: RawArticle, page: FetchedPage, seen: tuple[str, ...] = ()
+    ) -> Iterator[Any]:
+        """The article, or first the request for its next page when the story goes on.
+
+        The pages read so far travel in `cb_kwargs` and are joined in order; the
+        archive keeps the first page's HTML as the revision.
+        """
+        next_page = raw.pop("next_page", None)
+        if next_page and next_page not in seen:  # a pager pointing back ends the story
+            yield scrapy.Request(
+                next_page,
+                callback=self.parse_next_page,
+                errback=self.next_page_failed,
+                cb_kwargs={"raw": raw, "page": page, "seen": (*seen, next_page)},
+            )
+            return
+        yield ArticleItem(raw=raw, page=page)
+
+    def parse_next_page(
+        self, response: Response, raw: RawArticle, page: FetchedPage, seen: tuple[str, ...]
+    ) -> Iterator[Any]:
+        try:
+            if response.status >= 400:
+                raise ExtractionError(f"HTTP {response.status}")
+            more = self.extract_response(response)
+        except ExtractionError as exc:
+            # The pages before it are still the article: archive them, and count the gap.
+            self.crawler.stats.inc_value("c5/incomplete_article")
+            self.logger.warning("next page %s unreadable (%s): archiving the pages before it", response.url, exc)
+            yield ArticleItem(raw=raw, page=page)
+            return
+        self.crawler.stats.inc_value("c5/article_pages_joined")
+        raw["paragraphs"] = raw.get("paragraphs", []) + more.get("paragraphs", [])
+        raw["headings"] = raw.get("headings", []) + more.get("headings", [])
+        raw["images"] = raw.get("images", []) + more.get("images", [])
+        raw["next_page"] = more.get("next_page")
+        yield from self.next_page_or_item(raw, page, seen)
+
+    def next_page_failed(self, failure: Any) -> Iterator[Any]:
+        """A next page that could not be fetched at all: the pages before it are archived."""
+        request = failure.request
+        self.crawler.stats.inc_value("c5/incomplete_article")
+        self.logger.warning("next page %s failed (%s): archiving the pages before it", request.url, failure.value)
+        yield ArticleItem(raw=request.cb_kwargs["raw"], page=request.cb_kwargs["page"])

@@ -1,0 +1,76 @@
+"""Dates in URLs, and the cross-check of a page's dates against them.
+
+News sites put the publication day (or month) in the article's URL, and that
+path never changes. Meta dates are typed in by a CMS and are sometimes wrong
+(China Daily's `publishdate` has been seen with a Buddhist-era year, 2565 for
+2022), so a published date that disagrees with the URL loses to it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+
+from c5crawler.items import DateText
+from c5crawler.normalise.dates import BEIJING, parse_date
+
+# A CMS stamp may fall on the next day (a late edit, a zone edge): still agreeing.
+TOLERANCE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class UrlDate:
+    """The span of days a URL's date names: one day (`20220804`) or a month (`202204`)."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def day(cls, year: int, month: int, day: int) -> UrlDate | None:
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            return None
+        return cls(when, when)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> UrlDate | None:
+        if not (1 <= month <= 12):
+            return None
+        return cls(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+    @property
+    def is_day(self) -> bool:
+        return self.first == self.last
+
+    def agrees(self, day: date) -> bool:
+        return self.first - TOLERANCE <= day <= self.last + TOLERANCE
+
+
+def cross_checked(
+    dates: Iterable[DateText], url_date: UrlDate | None, zone: tzinfo = BEIJING
+) -> list[DateText]:
+    """`dates` (best first) without the published dates that contradict the URL's date.
+
+    A day-precise URL date is added after the page's own candidates, so it serves
+    when every page date was wrong or missing. `updated` dates are kept: an edit
+    may come long after publication. Without a URL date, `dates` is returned as is.
+    """
+    dates = list(dates)
+    if url_date is None:
+        return dates
+    kept: list[DateText] = []
+    for candidate in dates:
+        parsed = parse_date(candidate["text"], zone)
+        if (
+            candidate["role"] == "published"
+            and parsed is not None
+            and not url_date.agrees(parsed.value.astimezone(zone).date())
+        ):
+            continue
+        kept.append(candidate)
+    if url_date.is_day:
+        kept.append(DateText(text=url_date.first.isoformat(), source="url", role="published"))
+    return kept
