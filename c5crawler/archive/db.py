@@ -27,8 +27,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def open_archive(url: str, *, create: bool = True) -> Engine:
-    """An engine on the archive at `url`, with its schema in place."""
+def open_archive(url: str, *, create: bool = True, upgrade: bool = True) -> Engine:
+    """An engine on the archive at `url`, its schema brought to the newest revision unless `upgrade` is False."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -48,6 +48,8 @@ def open_archive(url: str, *, create: bool = True) -> Engine:
         raise ArchiveError(f"cannot use archive {url!r}: {exc}") from exc
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
+    if not upgrade:
+        return engine
     try:
         # A new archive is created, an older one migrated (see migrate.py).
         migrate.upgrade(engine)

@@ -51,6 +51,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
         before = current_revision(connection)
         if before is None and inspect(connection).has_table("articles"):
             command.stamp(_config(connection), BASELINE)
+            before = BASELINE
         target = head_revision() if revision == "head" else revision
         if current_revision(connection) != target:
             command.upgrade(_config(connection), revision)
