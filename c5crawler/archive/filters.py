@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_
+from sqlalchemy.orm import aliased
 
 from c5crawler.archive.models import Article, Credit, Quote, Turn
 
@@ -40,19 +41,23 @@ class ArticleFilter:
             query = query.where(Article.published_at < self.until)
         if self.section:
             query = query.where(_same_name(Article.section, self.section))
+        # Aliases: the query may itself read credits or turns (export does), and the
+        # subqueries must not correlate to those.
         if self.author:
+            credit = aliased(Credit)
             query = query.where(
                 exists().where(
-                    Credit.article_id == Article.id,
-                    Credit.role.in_(AUTHOR_ROLES),
-                    _same_name(Credit.name, self.author),
+                    credit.article_id == Article.id,
+                    credit.role.in_(AUTHOR_ROLES),
+                    _same_name(credit.name, self.author),
                 )
             )
         if self.speaker:
+            turn, quote = aliased(Turn), aliased(Quote)
             query = query.where(
                 or_(
-                    exists().where(Turn.article_id == Article.id, _same_name(Turn.speaker, self.speaker)),
-                    exists().where(Quote.article_id == Article.id, _same_name(Quote.speaker, self.speaker)),
+                    exists().where(turn.article_id == Article.id, _same_name(turn.speaker, self.speaker)),
+                    exists().where(quote.article_id == Article.id, _same_name(quote.speaker, self.speaker)),
                 )
             )
         return query

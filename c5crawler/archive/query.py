@@ -147,7 +147,9 @@ def to_fts5(node: Node) -> str:
         return '"' + node.text.replace('"', '""') + '"' + (" *" if node.prefix else "")
     if isinstance(node, Or):
         return " OR ".join(_fts5_group(item) for item in node.items)
-    text = " ".join(_fts5_group(item) for item in node.items)
+    # FTS5 allows the implicit AND (a space) only between phrases, not groups.
+    joiner = " " if all(isinstance(item, Term) for item in node.items) else " AND "
+    text = joiner.join(_fts5_group(item) for item in node.items)
     return text + "".join(f" NOT {_fts5_group(item)}" for item in node.excluded)
 
 
