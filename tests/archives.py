@@ -82,8 +82,9 @@ def pages() -> Iterator[tuple[str, bytes]]:
         yield url, (MFA_FIXTURES / name).read_bytes()
 
 
-def fill(url: str) -> None:
-    store = ArchiveStore(open_archive(url))
+def fill(url: str, *, upgrade: bool = True) -> None:
+    """Archive the sample pages; `upgrade=False` writes to the schema as it is (an old one)."""
+    store = ArchiveStore(open_archive(url, upgrade=upgrade))
     try:
         for served_at, html in pages():
             try:
