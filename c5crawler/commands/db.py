@@ -10,7 +10,9 @@ from c5crawler.cli import EXIT_OK, UsageError, archive_url
 
 def register(command: Callable[..., argparse.ArgumentParser], *parents: argparse.ArgumentParser) -> None:
     db = command("db", "the archive's schema: upgrade it to the newest revision, or show its revision")
-    actions = db.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=type(db))
+    actions = db.add_subparsers(
+        dest="action", required=True, metavar="ACTION", parser_class=type(db), help="upgrade or current"
+    )
     upgrade = actions.add_parser(
         "upgrade", parents=list(parents), help="migrate the archive (created if missing) to the newest schema",
         description="migrate the archive (created if missing) to the newest schema; rows are kept",
