@@ -1,4 +1,4 @@
-"""The `c5crawler` command: crawl, extract, search, and a demo on the bundled mirror."""
+"""The `c5crawler` command: crawl, extract, export, a demo; the query commands live in commands/."""
 
 from __future__ import annotations
 
@@ -38,6 +38,16 @@ def day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def article_filter(args: argparse.Namespace) -> Any:
+    """The ArticleFilter that the filter options (see `filter_options`) describe."""
+    from c5crawler.archive.filters import ArticleFilter
+
+    return ArticleFilter(
+        source=args.source, kind=args.kind, since=start_of(args.since), until=end_of(args.until),
+        author=args.author, speaker=args.speaker, section=args.section,
+    )
 
 
 def positive(value: str) -> int:
@@ -167,10 +177,9 @@ def run_summary(spider: str, stats: dict[str, Any]) -> str:
 
 # -- extract ----------------------------------------------------------------------------
 def run_extract(args: argparse.Namespace) -> int:
-    from c5crawler.enrich import enrich_record
-    from c5crawler.extract import UnknownSource, extract_page
+    from c5crawler.extract import UnknownSource
     from c5crawler.items import ExtractionError
-    from c5crawler.normalise.record import normalise_record
+    from c5crawler.records import record_of_page
 
     path = Path(args.file)
     try:
@@ -179,63 +188,13 @@ def run_extract(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
     url = args.url or path.resolve().as_uri()
     try:
-        record = enrich_record(normalise_record(extract_page(html, url, source=args.source)))
+        record = record_of_page(html, url, source=args.source)
     except ExtractionError as exc:
         raise UsageError(f"{args.file}: not an article ({exc})") from None
     except UnknownSource as exc:
         raise UsageError(str(exc)) from None
     json.dump(record, sys.stdout, ensure_ascii=False, indent=2)
     print()
-    return EXIT_OK
-
-
-# -- search -----------------------------------------------------------------------------
-def run_search(args: argparse.Namespace) -> int:
-    from c5crawler.archive import open_archive
-    from c5crawler.archive.search import SearchQueryError, search
-
-    engine = open_archive(archive_url(args), create=False)
-    try:
-        hits = search(
-            engine,
-            args.query,
-            since=start_of(args.since),
-            until=end_of(args.until),
-            source=args.source,
-            limit=args.limit,
-        )
-    except SearchQueryError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        engine.dispose()
-    if args.json:
-        json.dump(
-            [
-                {
-                    "id": h.id,
-                    "url": h.url,
-                    "source": h.source,
-                    "kind": h.kind,
-                    "title": h.title,
-                    "published_at": h.published_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-                    if h.published_at
-                    else None,
-                    "snippet": h.snippet,
-                    "score": round(h.score, 4),
-                }
-                for h in hits
-            ],
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-        )
-        print()
-        return EXIT_OK
-    if not hits:
-        print("no matches")
-    for hit in hits:
-        when = hit.published_at.strftime("%Y-%m-%d %H:%M") if hit.published_at else "(no date)"
-        print(f"{when}  {hit.source:<6} {hit.title}\n    {hit.url}\n    {hit.snippet}\n")
     return EXIT_OK
 
 
@@ -246,7 +205,6 @@ def run_export(args: argparse.Namespace) -> int:
         ARTICLE_FIELDS,
         CREDIT_FIELDS,
         PAIR_FIELDS,
-        ArticleFilter,
         article_rows,
         credit_rows,
         question_answer_pairs,
@@ -258,9 +216,7 @@ def run_export(args: argparse.Namespace) -> int:
         "turns": (PAIR_FIELDS, question_answer_pairs),
     }
     fields, rows_of = tables[args.table]
-    where = ArticleFilter(
-        source=args.source, kind=args.kind, since=start_of(args.since), until=end_of(args.until)
-    )
+    where = article_filter(args)
     engine = open_archive(archive_url(args), create=False)
     try:
         out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
@@ -325,8 +281,11 @@ def run_demo(args: argparse.Namespace) -> int:
         args.set = ["C5_KEEP=all", *(args.set or []), "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"]
         code = run_crawl(args)
     print(f"\nc5crawler search {DEMO_QUERY} --db {args.db}\n")
-    args.query, args.source, args.limit, args.json = DEMO_QUERY, None, 5, False
-    return run_search(args) or code
+    from c5crawler.commands import search
+
+    args.query, args.limit, args.sort, args.format = DEMO_QUERY, 5, "relevance", "table"
+    args.source = args.kind = args.since = args.until = args.author = args.speaker = args.section = None
+    return search.run(args) or code
 
 
 # -- wiring -----------------------------------------------------------------------------
@@ -368,26 +327,29 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--source", help="extractor to use (cgtn, mfa); default: from the URL")
     extract.set_defaults(func=run_extract)
 
-    search = command("search", "full-text search of the archive", db)
-    search.add_argument("query", help='words, "a phrase", OR, NOT, prefix*')
-    search.add_argument("--since", type=day, help="published on or after this day")
-    search.add_argument("--until", type=day, help="published on or before this day")
-    search.add_argument("--source", help="only this source (cgtn, mfa)")
-    search.add_argument("--limit", type=positive, default=20, help="at most this many results (20)")
-    search.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    search.set_defaults(func=run_search)
+    filters = OneLineParser(add_help=False)
+    filters.add_argument("--source", help="only this source (cgtn, mfa)")
+    filters.add_argument("--kind", help="only this kind (article, press_conference, remarks, ...)")
+    filters.add_argument("--since", type=day, help="published on or after this day (YYYY-MM-DD, UTC)")
+    filters.add_argument("--until", type=day, help="published on or before this day (YYYY-MM-DD, UTC)")
+    filters.add_argument("--author", help="credited as author or contributor (exact name, any case)")
+    filters.add_argument("--speaker", help="speaks in a press-conference turn or is quoted (exact name, any case)")
+    filters.add_argument("--section", help="in this section (exact name, any case)")
 
-    export = command("export", "stream articles, credits or press-conference Q&A pairs as JSON lines or CSV", db)
+    from c5crawler.commands import db as db_command, search, show, stats
+
+    search.register(command, db, filters)
+    show.register(command, db)
+    stats.register(command, db)
+    db_command.register(command, db)
+
+    export = command("export", "stream articles, credits or press-conference Q&A pairs as JSON lines or CSV", db, filters)
     export.add_argument(
         "table", nargs="?", default="articles", choices=["articles", "credits", "turns"],
         help="what to export: articles (default), credits, or turns as question-answer pairs",
     )
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="jsonl (default) or csv")
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
-    export.add_argument("--source", help="only this source (cgtn, mfa)")
-    export.add_argument("--kind", help="only this kind (article, press_conference, ...)")
-    export.add_argument("--since", type=day, help="published on or after this day")
-    export.add_argument("--until", type=day, help="published on or before this day")
     export.set_defaults(func=run_export)
 
     reparse = command("reparse", "re-extract archived pages with the current extractors, offline", db)
@@ -419,4 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module, not __main__: the command modules raise
+    # c5crawler.cli.UsageError, which a second copy of this module would not catch.
+    from c5crawler.cli import main as imported_main
+
+    sys.exit(imported_main())

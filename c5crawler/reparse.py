@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from c5crawler.archive.models import Article, Revision
 from c5crawler.archive.store import apply_record, revision_html
-from c5crawler.enrich import enrich_record
-from c5crawler.extract import UnknownSource, extract_page
+from c5crawler.extract import UnknownSource
 from c5crawler.items import ArticleRecord, DateText, ExtractionError
-from c5crawler.normalise.record import EXTERNAL_DATE_SOURCES, normalise_record
+from c5crawler.normalise.record import EXTERNAL_DATE_SOURCES
+from c5crawler.records import record_of_page
 
 BATCH = 200
 
@@ -35,13 +35,12 @@ class ReparseCounts:
 
 def reextract(revision: Revision, source: str) -> ArticleRecord:
     """The record today's code makes of a stored page."""
-    raw = extract_page(revision_html(revision), revision.fetched_url, source=source)
     stored = revision.record
     # A date that came from the feed or sitemap is not in the page: keep it as a hint.
+    hints: list[DateText] = []
     if stored.get("date_source") in EXTERNAL_DATE_SOURCES and stored.get("date_raw"):
-        hint = DateText(text=stored["date_raw"], source=stored["date_source"], role="published")
-        raw["dates"] = [*raw.get("dates", []), hint]
-    return enrich_record(normalise_record(raw))
+        hints.append(DateText(text=stored["date_raw"], source=stored["date_source"], role="published"))
+    return record_of_page(revision_html(revision), revision.fetched_url, source, hints)
 
 
 def reparse(

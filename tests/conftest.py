@@ -79,3 +79,22 @@ def write_cgtn_mirror(root: Path, count: int) -> list[str]:
         encoding="utf-8",
     )
     return urls
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def filled_archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of an archive of the sample pages (see tests/archives.py), on each backend; read only."""
+    from tests.archives import empty_archive, fill
+
+    with empty_archive(request.param, tmp_path_factory.mktemp("filled")) as url:
+        fill(url)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_archive(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty archive on each backend."""
+    from tests.archives import empty_archive
+
+    with empty_archive(request.param, tmp_path) as url:
+        yield url

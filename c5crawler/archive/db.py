@@ -1,39 +1,16 @@
-"""Opening an archive: engine, SQLite pragmas, schema and the full-text index."""
+"""Opening an archive: engine, SQLite pragmas, and its schema brought up to date."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from c5crawler.archive.models import Base
-
-# External-content FTS5 table kept in step by triggers: the text is stored once,
-# in `articles`, and Datasette recognises the index by its `content=` option.
-SQLITE_FTS = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-        title, summary, body,
-        content="articles", content_rowid="id",
-        tokenize="porter unicode61 remove_diacritics 2")""",
-    """CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts(rowid, title, summary, body)
-        VALUES (new.id, new.title, new.summary, new.body);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, summary, body)
-        VALUES ('delete', old.id, old.title, old.summary, old.body);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS articles_fts_update
-        AFTER UPDATE OF title, summary, body ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, summary, body)
-        VALUES ('delete', old.id, old.title, old.summary, old.body);
-        INSERT INTO articles_fts(rowid, title, summary, body)
-        VALUES (new.id, new.title, new.summary, new.body);
-    END""",
-]
+from c5crawler.archive import migrate
 
 
 class ArchiveError(RuntimeError):
@@ -50,8 +27,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def open_archive(url: str, *, create: bool = True) -> Engine:
-    """An engine on the archive at `url`, with its schema in place."""
+def open_archive(url: str, *, create: bool = True, upgrade: bool = True) -> Engine:
+    """An engine on the archive at `url`, its schema brought to the newest revision unless `upgrade` is False."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -71,13 +48,12 @@ def open_archive(url: str, *, create: bool = True) -> Engine:
         raise ArchiveError(f"cannot use archive {url!r}: {exc}") from exc
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
+    if not upgrade:
+        return engine
     try:
-        with engine.begin() as connection:
-            Base.metadata.create_all(connection)
-            if is_sqlite:
-                for statement in SQLITE_FTS:
-                    connection.execute(text(statement))
-    except SQLAlchemyError as exc:
+        # A new archive is created, an older one migrated (see migrate.py).
+        migrate.upgrade(engine)
+    except (SQLAlchemyError, CommandError) as exc:
         engine.dispose()
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise ArchiveError(f"cannot open archive {parsed.render_as_string()}: {reason}") from exc

@@ -7,13 +7,13 @@ however large the archive is.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Engine, Select, select
 
+from c5crawler.archive.filters import ArticleFilter
 from c5crawler.archive.models import Article, Credit, Turn
 from c5crawler.archive.store import CREDIT_ROLES
 from c5crawler.normalise.dates import BEIJING, to_iso_z
@@ -29,25 +29,6 @@ ARTICLE_FIELDS = [
 CREDIT_FIELDS = ["url", "published_at", "role", "name"]
 # The CMFA PressCon corpus's layout: one row per question with the answer it got.
 PAIR_FIELDS = ["date", "spokesperson", "outlet", "question", "answer", "url"]
-
-
-@dataclass
-class ArticleFilter:
-    source: str | None = None
-    kind: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None  # exclusive
-
-    def apply(self, query: Select[Any]) -> Select[Any]:
-        if self.source:
-            query = query.where(Article.source == self.source)
-        if self.kind:
-            query = query.where(Article.kind == self.kind)
-        if self.since:
-            query = query.where(Article.published_at >= self.since)
-        if self.until:
-            query = query.where(Article.published_at < self.until)
-        return query
 
 
 def _iso(value: datetime | None) -> str | None:

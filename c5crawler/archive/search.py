@@ -1,19 +1,26 @@
-"""Full-text search over the archive (SQLite FTS5)."""
+"""Full-text search over the archive: SQLite FTS5, or PostgreSQL's tsvector.
+
+Both backends take the same syntax (see query.py), filter with the same
+ArticleFilter and mark hits in snippets with the same `[` `]`.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, bindparam, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import ColumnElement, Engine, Select, column, func, literal, literal_column, select, table
+from sqlalchemy.exc import DBAPIError
 
-from c5crawler.archive.models import UTCDateTime
+from c5crawler.archive.filters import ArticleFilter
+from c5crawler.archive.models import Article
+from c5crawler.archive.query import SearchQueryError, fts_query, parse, to_tsquery
 
+__all__ = ["SORTS", "SearchHit", "SearchQueryError", "fts_query", "search"]
 
-class SearchQueryError(ValueError):
-    """A query the full-text index cannot run; the message is one line for the user."""
+SORTS = ("relevance", "newest", "oldest")
+_MARKERS = ("[", "]")
 
 
 @dataclass
@@ -23,35 +30,63 @@ class SearchHit:
     source: str
     kind: str
     title: str
+    section: str | None
     published_at: datetime | None
     snippet: str
-    score: float
+    score: float  # higher is better; the scale is the backend's own
 
 
-_OPERATORS = {"AND", "OR", "NOT"}
-_BAREWORD = re.compile(r"^[\w]+\*?$", re.UNICODE)
-_TOKENS = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
+_COLUMNS = (Article.id, Article.url, Article.source, Article.kind, Article.title, Article.section, Article.published_at)
 
 
-def fts_query(user_text: str) -> str:
-    """Turn what a person types into FTS5 syntax.
+def _sqlite_hits(query: str) -> Select[Any]:
+    fts = table("articles_fts", column("rowid"))
+    index = literal_column("articles_fts")
+    # Ranked inside the FTS table before the join: far faster on common words.
+    # Title hits weigh 10, summary 3, body 1; bm25 is lower for better, so negate.
+    hits = (
+        select(
+            fts.c.rowid.label("id"),
+            (-func.bm25(index, literal_column("10.0"), literal_column("3.0"), literal_column("1.0"))).label("score"),
+            func.snippet(index, literal_column("-1"), *map(literal, _MARKERS), literal("…"), literal_column("16")).label(
+                "snippet"
+            ),
+        )
+        .select_from(fts)
+        .where(index.op("MATCH")(fts_query(query)))
+        .cte("hits")
+    )
+    return select(*_COLUMNS, hits.c.snippet, hits.c.score).join(hits, hits.c.id == Article.id)
 
-    Words, "quoted phrases", OR/AND/NOT, prefix* and parentheses keep their FTS5
-    meaning; any other token (China-Central, Wang's, U.S.) becomes a phrase, so
-    punctuation never turns into a syntax error or a column filter.
-    """
-    parts: list[str] = []
-    for token in _TOKENS.findall(user_text):
-        if token in _OPERATORS or token in "()" or _BAREWORD.match(token):
-            parts.append(token)
-        else:
-            words = token.strip('"').replace('"', " ")
-            if words.strip():
-                parts.append(f'"{words}"')
-    query = " ".join(parts)
-    if not query:
-        raise SearchQueryError("empty search query")
-    return query
+
+_ENGLISH = literal_column("'english'::regconfig")
+_HEADLINE = f"StartSel={_MARKERS[0]}, StopSel={_MARKERS[1]}, MaxFragments=1, MaxWords=30, MinWords=12, FragmentDelimiter=…"
+
+
+def _postgres_hits(query: str) -> tuple[Select[Any], ColumnElement[Any]]:
+    tsquery = func.to_tsquery(_ENGLISH, to_tsquery(parse(query)))
+    vector = literal_column("articles.search_vector")
+    ranked = select(*_COLUMNS, func.ts_rank(vector, tsquery).label("score")).where(vector.op("@@")(tsquery))
+    return ranked, tsquery
+
+
+def _ordered(query: Select[Any], score: Any, published_at: Any, sort: str) -> Select[Any]:
+    if sort == "newest":
+        return query.order_by(published_at.desc().nulls_last(), score.desc())
+    if sort == "oldest":
+        return query.order_by(published_at.asc().nulls_last(), score.desc())
+    return query.order_by(score.desc(), published_at.desc().nulls_last())
+
+
+def _postgres_query(query: str, where: ArticleFilter, sort: str, limit: int) -> Select[Any]:
+    ranked, tsquery = _postgres_hits(query)
+    ranked = where.apply(ranked)
+    top = _ordered(ranked, literal_column("score"), Article.published_at, sort).limit(limit).subquery("top")
+    # ts_headline reads whole texts: only for the rows shown, after the limit.
+    text = func.concat_ws(" ", Article.title, Article.summary, Article.body)
+    snippet = func.ts_headline(_ENGLISH, text, tsquery, _HEADLINE).label("snippet")
+    outer = select(*(top.c[c.key] for c in _COLUMNS), snippet, top.c.score).join(Article, Article.id == top.c.id)
+    return _ordered(outer, top.c.score, top.c.published_at, sort)
 
 
 def search(
@@ -61,54 +96,29 @@ def search(
     since: datetime | None = None,
     until: datetime | None = None,
     source: str | None = None,
+    kind: str | None = None,
+    author: str | None = None,
+    speaker: str | None = None,
+    section: str | None = None,
+    sort: str = "relevance",
     limit: int = 20,
 ) -> list[SearchHit]:
-    """Articles matching `query`, best first (BM25, title weighted over body)."""
-    filters = ["1 = 1"]
-    params: dict[str, object] = {"query": fts_query(query), "limit": limit}
-    if since is not None:
-        filters.append("a.published_at >= :since")
-        params["since"] = since
-    if until is not None:
-        filters.append("a.published_at < :until")
-        params["until"] = until
-    if source:
-        filters.append("a.source = :source")
-        params["source"] = source
-    # Rank inside the FTS table first, then join: far faster on common words.
-    sql = f"""
-        WITH hits AS (
-            SELECT rowid AS id, bm25(articles_fts, 10.0, 3.0, 1.0) AS score,
-                   snippet(articles_fts, -1, '[', ']', '…', 16) AS snippet
-            FROM articles_fts WHERE articles_fts MATCH :query
-        )
-        SELECT a.id, a.url, a.source, a.kind, a.title, a.published_at, hits.snippet, hits.score
-        FROM hits JOIN articles AS a ON a.id = hits.id
-        WHERE {' AND '.join(filters)}
-        ORDER BY hits.score, a.published_at DESC
-        LIMIT :limit
-    """
+    """Articles matching `query` (see query.py), best or newest or oldest first."""
+    if sort not in SORTS:
+        raise SearchQueryError(f"unknown sort {sort!r} (known: {', '.join(SORTS)})")
+    where = ArticleFilter(
+        source=source, kind=kind, since=since, until=until, author=author, speaker=speaker, section=section
+    )
+    if engine.dialect.name == "postgresql":
+        sql = _postgres_query(query, where, sort, limit)
+    else:
+        hits = where.apply(_sqlite_hits(query))
+        sql = _ordered(hits, literal_column("score"), Article.published_at, sort).limit(limit)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(
-                text(sql)
-                .bindparams(*(bindparam(k, type_=UTCDateTime) for k in ("since", "until") if k in params))
-                .columns(published_at=UTCDateTime),
-                params,
-            ).all()
-    except OperationalError as exc:
-        reason = str(exc.orig).splitlines()[0] if exc.orig else "query failed"
-        raise SearchQueryError(f"cannot search for {query!r}: {reason}") from exc
-    return [
-        SearchHit(
-            id=row.id,
-            url=row.url,
-            source=row.source,
-            kind=row.kind,
-            title=row.title,
-            published_at=row.published_at,
-            snippet=row.snippet,
-            score=row.score,
-        )
-        for row in rows
-    ]
+            rows = connection.execute(sql).all()
+    except DBAPIError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise SearchQueryError(f"cannot search for {query[:80]!r}: {reason}") from exc
+    # Snippets span paragraphs: one line each, for tables and CSV alike.
+    return [SearchHit(**{**row._mapping, "snippet": " ".join((row.snippet or "").split())}) for row in rows]

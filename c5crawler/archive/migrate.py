@@ -1,0 +1,58 @@
+"""Schema migrations (Alembic), run from the package: no alembic.ini needed.
+
+`upgrade` brings any archive to the newest revision: a new one is created from
+nothing, one made before migrations existed (tables but no `alembic_version`) is
+stamped as revision 0001 first, since that is exactly the schema it has.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BASELINE = "0001"
+# Objects that exist outside the models, by backend: the FTS5 table (and the
+# shadow tables SQLite makes for it) and PostgreSQL's generated search column.
+_OUTSIDE_MODELS = ("articles_fts", "search_vector", "ix_articles_search_vector")
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Leave backend-specific full-text objects out of autogenerate's comparison."""
+    return not (name or "").startswith(_OUTSIDE_MODELS)
+
+
+def _config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None, "the migrations have no head"
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Migrate the archive to `revision`; returns (revision before, revision after)."""
+    with engine.begin() as connection:
+        before = current_revision(connection)
+        if before is None and inspect(connection).has_table("articles"):
+            command.stamp(_config(connection), BASELINE)
+            before = BASELINE
+        target = head_revision() if revision == "head" else revision
+        if current_revision(connection) != target:
+            command.upgrade(_config(connection), revision)
+        return before, current_revision(connection)
