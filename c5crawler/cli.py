@@ -47,6 +47,7 @@ def article_filter(args: argparse.Namespace) -> Any:
     return ArticleFilter(
         source=args.source, kind=args.kind, since=start_of(args.since), until=end_of(args.until),
         author=args.author, speaker=args.speaker, section=args.section,
+        mentions=args.mentions, topic=args.topic,
     )
 
 
@@ -266,26 +267,25 @@ def run_reparse(args: argparse.Namespace) -> int:
 
 # -- demo -------------------------------------------------------------------------------
 def run_demo(args: argparse.Namespace) -> int:
-    """Serve the bundled CGTN mirror on 127.0.0.1, crawl it, then search it."""
+    """Serve the bundled CGTN mirror on 127.0.0.1, crawl it, then search it: the commands a user types."""
     from c5crawler.mirror import SAMPLE_MIRROR, serve
 
-    if not args.db:
-        args.db = "sqlite:///data/demo.sqlite3"
+    db = args.db or "sqlite:///data/demo.sqlite3"
+    settings = [f"-s{pair}" for pair in ["C5_KEEP=all", *(args.set or []), "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"]]
     with serve(SAMPLE_MIRROR / "cgtn") as base:
         print(f"serving the sample CGTN mirror at {base}")
-        args.spiders = ["cgtn"]
-        args.start_urls = [f"{base}/robots.txt", f"{base}/subscribe/rss/section/world.xml", f"{base}/china"]
-        # From 2017 on, so the yearly archive sitemaps are read too.
-        args.since, args.until, args.arg, args.full, args.log_file = date(2017, 1, 1), None, None, False, None
-        # Every story of the mirror, tagged (C5_KEEP=diplomacy, given with -s, filters).
-        args.set = ["C5_KEEP=all", *(args.set or []), "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"]
-        code = run_crawl(args)
-    print(f"\nc5crawler search {DEMO_QUERY} --db {args.db}\n")
-    from c5crawler.commands import search
+        # From 2017 on, so the yearly archive sitemaps are read too; every story kept and tagged.
+        crawl = ["crawl", "cgtn", "--db", db, "--since", "2017-01-01", *settings, "--start-urls"]
+        crawl += [f"{base}/robots.txt", f"{base}/subscribe/rss/section/world.xml", f"{base}/china"]
+        code = run_command(crawl)
+    search = ["search", DEMO_QUERY, "--db", db, "--limit", "5"]
+    print(f"\nc5crawler search {DEMO_QUERY} --db {db} --limit 5\n")
+    return run_command(search) or code
 
-    args.query, args.limit, args.sort, args.format = DEMO_QUERY, 5, "relevance", "table"
-    args.source = args.kind = args.since = args.until = args.author = args.speaker = args.section = None
-    return search.run(args) or code
+
+def run_command(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
 
 
 # -- wiring -----------------------------------------------------------------------------
@@ -335,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     filters.add_argument("--author", help="credited as author or contributor (exact name, any case)")
     filters.add_argument("--speaker", help="speaks in a press-conference turn or is quoted (exact name, any case)")
     filters.add_argument("--section", help="in this section (exact name, any case)")
+    filters.add_argument("--mentions", metavar="NAME", help="mentions this country, person or organisation (as listed, any case)")
+    filters.add_argument("--topic", help="tagged with this topic, e.g. diplomacy")
 
     from c5crawler.commands import db as db_command, search, show, stats
 
@@ -366,9 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from c5crawler.archive import ArchiveError
 
-    args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        return run_command(list(sys.argv[1:] if argv is None else argv))
     except (UsageError, ArchiveError) as exc:
         print(f"c5crawler: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -101,7 +101,7 @@ class FetchedPage(TypedDict):
 
 
 class ArticleItem(TypedDict, total=False):
-    """What a spider yields: raw fields, or a deletion, with the page they came from.
+    """What a spider yields: raw fields, a deletion or a drop, with the page they came from.
 
     The normalise pipeline adds `record`; the archive pipeline stores it.
     """
@@ -110,3 +110,6 @@ class ArticleItem(TypedDict, total=False):
     record: ArticleRecord
     page: FetchedPage
     deleted_url: str
+    dropped_url: str  # a page that is not an article, with the reason in `drop_reason`
+    drop_reason: str
+    source: str

@@ -8,6 +8,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.logformatter import LogFormatter
 
 from c5crawler import health
 from c5crawler.archive import ArchiveStore, RunCounts, open_archive
@@ -24,6 +25,14 @@ def dropped_count(stats: dict[str, Any]) -> int:
     return sum(v for k, v in stats.items() if k.startswith("c5/dropped/"))
 
 
+class PageDropped(DropItem):
+    """A fetched page the archive does not keep, and why; ArchivePipeline counts and remembers it."""
+
+    def __init__(self, url: str, source: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url, self.source, self.reason = url, source, reason
+
+
 class NormalisePipeline:
     """RawArticle -> ArticleRecord; a page that is not an article is dropped with its reason."""
 
@@ -35,13 +44,15 @@ class NormalisePipeline:
         return cls(crawler)
 
     def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
+        if "drop_reason" in item:
+            raise PageDropped(item["dropped_url"], item["source"], item["drop_reason"])
         if "raw" not in item:
             return item
         try:
             item["record"] = normalise_record(item["raw"])
         except ExtractionError as exc:
-            self.stats.inc_value(f"c5/dropped/{exc}")
-            raise DropItem(f"{item['raw'].get('url')}: {exc}") from exc
+            raw = item["raw"]
+            raise PageDropped(raw["url"], raw["source"], str(exc)) from exc
         if item["record"]["published_at"] is None:
             self.stats.inc_value("c5/no_date")
         return item
@@ -69,8 +80,7 @@ class EnrichPipeline:
             return item
         record = item["record"] = enrich_record(item["record"])
         if self.keep == "diplomacy" and record["source"] not in self.keep_always and not is_diplomacy(record):
-            self.stats.inc_value("c5/dropped/not diplomacy")
-            raise DropItem(f"{record['url']}: not diplomacy")
+            raise PageDropped(record["url"], record["source"], "not diplomacy")
         return item
 
 
@@ -94,6 +104,8 @@ class ArchivePipeline:
         pipeline = cls(crawler)
         # The close reason is only known once the spider has closed, after pipelines close.
         crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
+        # Drops happen in the pipelines before this one: hear of them by signal.
+        crawler.signals.connect(pipeline.page_dropped, signal=signals.item_dropped)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
@@ -113,6 +125,16 @@ class ArchivePipeline:
             self.stats.inc_value(f"c5/archive/{outcome}")
             self.measure(record)
         return item
+
+    def page_dropped(self, item: ArticleItem, exception: BaseException, **_: Any) -> None:
+        """Count the drop by its reason, and remember the page so unchanged it is not fetched again."""
+        if not isinstance(exception, PageDropped):
+            return
+        self.stats.inc_value(f"c5/dropped/{exception.reason}")
+        if self.store is not None and "page" in item:
+            when = parse_iso(item["page"]["fetched_at"])
+            if when is not None:
+                self.store.remember_dropped(exception.url, exception.source, exception.reason, when)
 
     def measure(self, record: ArticleRecord) -> None:
         """Count the fields this page has, keeping a few URLs of pages without each."""
@@ -153,6 +175,14 @@ class ArchivePipeline:
         outcome = "alarm" if alarms else reason
         self.store.finish_run(self.run_id, counts, outcome, {k: _plain(v) for k, v in stats.items()})
         self.store.engine.dispose()
+
+
+class DropLogFormatter(LogFormatter):
+    """Says which page was dropped and why, without dumping the item (its HTML) into the log."""
+
+    def dropped(self, item: Any, exception: BaseException, response: Any, spider: Spider) -> Any:
+        entry = super().dropped(item, exception, response, spider)
+        return {**entry, "level": logging.INFO, "msg": "Dropped: %(exception)s", "args": {"exception": exception}}
 
 
 def _plain(value: Any) -> Any:

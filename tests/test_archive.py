@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from c5crawler.archive import ArchiveError, ArchiveStore, open_archive
+from c5crawler.archive.filters import ArticleFilter
 from c5crawler.archive.search import SearchQueryError, fts_query, search
 from c5crawler.items import ArticleRecord, FetchedPage
 
@@ -96,10 +97,10 @@ def test_search_ranks_and_filters(store: ArchiveStore) -> None:
     assert [h.url for h in hits] == [URL, other]  # the title match ranks first
     assert hits[0].published_at == datetime(2020, 7, 16, 13, 30, tzinfo=timezone.utc)
     assert "[Central]" in hits[1].snippet
-    assert [h.url for h in search(store.engine, "asia", since=datetime(2020, 12, 1, tzinfo=timezone.utc))] == [other]
+    assert [h.url for h in search(store.engine, "asia", ArticleFilter(since=datetime(2020, 12, 1, tzinfo=timezone.utc)))] == [other]
     assert search(store.engine, "China-Central")[0].url == URL
     assert search(store.engine, "minist*")[0].url == URL
-    assert search(store.engine, "asia", source="mfa") == []
+    assert search(store.engine, "asia", ArticleFilter(source="mfa")) == []
 
 
 @pytest.mark.parametrize("query", ['"unclosed', "AND", "NOT NOT", "()", "title:x OR"])

@@ -90,7 +90,9 @@ def test_full_crawl_then_recrawl(cgtn_mirror: str, archive_path: Path) -> None:
         archive_path, "SELECT new, updated, unchanged, stats FROM crawl_runs ORDER BY id DESC LIMIT 1"
     )[0]
     assert (new, updated, unchanged) == (0, 0, 0)
-    assert json.loads(stats)["c5/skipped/unchanged"] == MIRROR_ARTICLES
+    # The broken page too: it is remembered as dropped, and unchanged it is not asked for again.
+    assert json.loads(stats)["c5/skipped/unchanged"] == MIRROR_ARTICLES + 1
+    assert not [k for k in json.loads(stats) if k.startswith("c5/fetch/")]
 
     # -a full=1 fetches everything again; identical pages add nothing either.
     full = scrapy_crawl(
@@ -142,6 +144,10 @@ def test_default_keeps_only_diplomacy(cgtn_mirror: str, archive_path: Path) -> N
     dropped, stats = query(archive_path, "SELECT dropped, stats FROM crawl_runs")[0]
     stats = json.loads(stats)
     assert stats["c5/dropped/not diplomacy"] == MIRROR_ARTICLES - DIPLOMACY_ARTICLES
+    assert query(archive_path, "SELECT reason, count(*) FROM dropped_pages GROUP BY reason ORDER BY reason") == [
+        ("no title", 1),
+        ("not diplomacy", MIRROR_ARTICLES - DIPLOMACY_ARTICLES),
+    ]
     assert dropped == MIRROR_ARTICLES - DIPLOMACY_ARTICLES + 1  # and the broken page
     # The enrichment is in SQL: the quotes and mentions tables, articles.topics.
     assert query(
@@ -160,3 +166,12 @@ def test_default_keeps_only_diplomacy(cgtn_mirror: str, archive_path: Path) -> N
         archive_path,
         "SELECT count(*) FROM articles a, json_each(a.topics) t WHERE json_extract(t.value, '$.name') = 'diplomacy'",
     ) == [(DIPLOMACY_ARTICLES,)]
+    assert query(archive_path, "SELECT count(*) FROM topics WHERE name = 'diplomacy'") == [(DIPLOMACY_ARTICLES,)]
+
+    # A second run downloads no article page: the archived ones are unchanged, and the
+    # dropped ones are remembered (until their feed or sitemap shows a change).
+    again = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
+    assert again.returncode == 0, again.stderr[-3000:]
+    stats = json.loads(query(archive_path, "SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1")[0][0])
+    assert not [k for k in stats if k.startswith("c5/fetch/") or k.startswith("c5/dropped/")]
+    assert stats["c5/skipped/unchanged"] == MIRROR_ARTICLES + 1

@@ -174,3 +174,30 @@ def test_export_filters(capsys: pytest.CaptureFixture[str], filled_archive: str)
     assert export("turns", "--speaker", "Nobody") == []
     credits = export("credits", "--author", "Liu Yang")
     assert {(c["role"], c["name"]) for c in credits} >= {("contributor", "Liu Yang")}
+
+
+def test_mentions_topic_and_speaker_filters(capsys: pytest.CaptureFixture[str], filled_archive: str) -> None:
+    """The enrichment's results filter search and export, on both backends."""
+    kazakhstan = titles(capsys, filled_archive, "China", "--mentions", "kazakhstan")
+    assert "Wang Yi: China-Central Asia cooperation not targeted at any third party" in kazakhstan
+    assert PAKISTAN not in kazakhstan
+    assert PAKISTAN in titles(capsys, filled_archive, "China", "--mentions", "Pakistan", "--topic", "diplomacy")
+    wang = titles(capsys, filled_archive, "Central Asia", "--speaker", "Wang Yi")  # quoted in the story
+    assert wang and wang[0].startswith("Wang Yi: China-Central Asia")
+    # Nothing sporting is tagged diplomacy.
+    assert not [t for t in titles(capsys, filled_archive, "China", "--topic", "diplomacy") if "Olympics" in t]
+    exported = cli(capsys, "export", "--mentions", "Kazakhstan", "--topic", "diplomacy", "--db", filled_archive)
+    assert exported.code == 0, exported
+    assert SEED in [json.loads(line)["url"] for line in exported.out.splitlines()]
+
+
+def test_stats_mentions_per_month(capsys: pytest.CaptureFixture[str], filled_archive: str) -> None:
+    result = cli(capsys, "stats", "--mentions", "--top", "3", "--json", "--db", filled_archive)
+    assert result.code == 0, result
+    mentions = json.loads(result.out)["mentions"]
+    july_2020 = [m for m in mentions if m["month"] == "2020-07"]
+    assert 0 < len(july_2020) <= 3
+    assert {"month", "kind", "name", "articles", "mentions"} == set(mentions[0])
+    assert any(m["name"] == "China" and m["kind"] == "country" for m in july_2020)
+    table = cli(capsys, "stats", "--mentions", "--db", filled_archive)
+    assert "Most mentioned, per month" in table.out

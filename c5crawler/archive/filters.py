@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlalchemy.orm import aliased
 
-from c5crawler.archive.models import Article, Credit, Quote, Turn
+from c5crawler.archive.models import Article, Credit, Mention, Quote, Topic, Turn
 
 # `--author` finds the byline and the "also contributed" names: both wrote it.
 AUTHOR_ROLES = ("author", "contributor")
@@ -29,6 +29,8 @@ class ArticleFilter:
     author: str | None = None
     speaker: str | None = None  # a press-conference turn's speaker, or a quote's
     section: str | None = None
+    mentions: str | None = None  # a country, person or organisation the article mentions
+    topic: str | None = None  # a topic it is tagged with, e.g. diplomacy
 
     def apply(self, query: Select[Any]) -> Select[Any]:
         if self.source:
@@ -60,4 +62,12 @@ class ArticleFilter:
                     exists().where(quote.article_id == Article.id, _same_name(quote.speaker, self.speaker)),
                 )
             )
+        if self.mentions:
+            mention = aliased(Mention)
+            query = query.where(
+                exists().where(mention.article_id == Article.id, _same_name(mention.name, self.mentions))
+            )
+        if self.topic:
+            topic = aliased(Topic)
+            query = query.where(exists().where(topic.article_id == Article.id, _same_name(topic.name, self.topic)))
         return query

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -87,6 +88,8 @@ class Article(Base):
         order_by="Quote.position", cascade="all, delete-orphan"
     )
     mentions: Mapped[list[Mention]] = relationship(cascade="all, delete-orphan")
+    # The `topics` JSON as rows, so SQL (and `--topic`) can filter on it on any backend.
+    topic_entries: Mapped[list[Topic]] = relationship(cascade="all, delete-orphan")
 
 
 class Revision(Base):
@@ -154,6 +157,32 @@ class Mention(Base):
     kind: Mapped[str] = mapped_column(String(16))  # country, person, organisation
     name: Mapped[str] = mapped_column(String(256))
     count: Mapped[int] = mapped_column(Integer)
+
+
+class Topic(Base):
+    """A topic an article was tagged with (see c5crawler/enrich), with its score."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class DroppedPage(Base):
+    """A page a crawl fetched and did not archive (not an article, not diplomacy, ...).
+
+    Remembered so that later runs do not download it again until its feed,
+    sitemap or listing shows a change.
+    """
+
+    __tablename__ = "dropped_pages"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(256))
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CrawlRun(Base):

@@ -92,23 +92,15 @@ def _postgres_query(query: str, where: ArticleFilter, sort: str, limit: int) -> 
 def search(
     engine: Engine,
     query: str,
+    where: ArticleFilter | None = None,
     *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    source: str | None = None,
-    kind: str | None = None,
-    author: str | None = None,
-    speaker: str | None = None,
-    section: str | None = None,
     sort: str = "relevance",
     limit: int = 20,
 ) -> list[SearchHit]:
-    """Articles matching `query` (see query.py), best or newest or oldest first."""
+    """Articles matching `query` (see query.py) and `where`, best or newest or oldest first."""
     if sort not in SORTS:
         raise SearchQueryError(f"unknown sort {sort!r} (known: {', '.join(SORTS)})")
-    where = ArticleFilter(
-        source=source, kind=kind, since=since, until=until, author=author, speaker=speaker, section=section
-    )
+    where = where or ArticleFilter()
     if engine.dialect.name == "postgresql":
         sql = _postgres_query(query, where, sort, limit)
     else:

@@ -7,16 +7,18 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, null, select
 from sqlalchemy.orm import Session
 
 from c5crawler.archive.models import (
     Article,
     CrawlRun,
     Credit,
+    DroppedPage,
     Mention,
     Quote,
     Revision,
+    Topic,
     Turn,
     utcnow,
 )
@@ -67,6 +69,10 @@ def apply_record(article: Article, record: ArticleRecord) -> None:
     ]
     article.turns = [Turn(position=i, **turn) for i, turn in enumerate(record["turns"])]
     article.quotes = [Quote(position=i, **quote) for i, quote in enumerate(record["quotes"])]
+    article.topic_entries = [
+        Topic(name=str(topic["name"]), score=float(topic["score"]))  # type: ignore[arg-type]
+        for topic in record["topics"]
+    ]
     article.mentions = [
         Mention(kind=kind, name=str(entry["name"]), count=int(entry["count"]))  # type: ignore[call-overload]
         for key, kind in MENTION_KINDS
@@ -91,6 +97,7 @@ class ArchiveStore:
                 return "unchanged"
             outcome = "new" if article is None else "updated"
             if article is None:
+                session.execute(delete(DroppedPage).where(DroppedPage.url == record["url"]))
                 article = Article(url=record["url"], first_seen_at=fetched_at)
                 session.add(article)
             apply_record(article, record)
@@ -110,12 +117,21 @@ class ArchiveStore:
             return outcome
 
     def fetch_state(self, url: str) -> FetchState | None:
-        """What the archive knows of an article's freshness, or None if it is not archived."""
+        """When a page was last fetched (and published), archived or dropped; None if never."""
         with self.engine.connect() as connection:
             row = connection.execute(
                 select(Article.last_seen_at, Article.published_at).where(Article.url == url)
             ).first()
-        return FetchState(row.last_seen_at, row.published_at) if row else None
+            if row is None:
+                row = connection.execute(
+                    select(DroppedPage.last_seen_at, null()).where(DroppedPage.url == url)
+                ).first()
+        return FetchState(row[0], row[1]) if row else None
+
+    def remember_dropped(self, url: str, source: str, reason: str, when: datetime) -> None:
+        """Note a page that was fetched and not archived, so unchanged it is not fetched again."""
+        with Session(self.engine) as session, session.begin():
+            session.merge(DroppedPage(url=url, source=source, reason=reason, last_seen_at=when))
 
     def mark_deleted(self, url: str, when: datetime) -> bool:
         """Record that an archived article is gone from the site; its content stays."""

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     engine = open_archive(archive_url(args), create=False)
     try:
-        hits = search(engine, args.query, **vars(article_filter(args)), sort=args.sort, limit=args.limit)
+        hits = search(engine, args.query, article_filter(args), sort=args.sort, limit=args.limit)
     except SearchQueryError as exc:
         raise UsageError(f"bad search query: {exc}") from None
     finally:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from sqlalchemy import Connection, func, select
 
-from c5crawler.archive.models import Article, CrawlRun
+from c5crawler.archive.models import Article, CrawlRun, Mention
 from c5crawler.cli import EXIT_OK, archive_url, positive
 from c5crawler.commands.output import iso, print_json, print_table
 
@@ -17,6 +17,10 @@ def register(command: Callable[..., argparse.ArgumentParser], *parents: argparse
     stats = command("stats", "articles per source per month, the newest of each source, the last crawl runs", *parents)
     stats.add_argument("--runs", type=positive, default=10, help="how many of the last crawl runs to list (10)")
     stats.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    stats.add_argument(
+        "--mentions", action="store_true", help="also the most mentioned countries, people and organisations per month"
+    )
+    stats.add_argument("--top", type=positive, default=10, help="with --mentions: how many names per month (10)")
     stats.set_defaults(func=run)
 
 
@@ -57,6 +61,25 @@ def collect(connection: Connection, runs: int) -> dict[str, Any]:
     }
 
 
+def mentions_per_month(connection: Connection, top: int) -> list[dict[str, Any]]:
+    """The `top` most mentioned names of each month: in how many articles, how many times."""
+    month = month_of(connection).label("month")
+    rows = connection.execute(
+        select(month, Mention.kind, Mention.name, func.count(func.distinct(Mention.article_id)), func.sum(Mention.count))
+        .join(Article, Article.id == Mention.article_id)
+        .group_by(month, Mention.kind, Mention.name)
+        .order_by(month, func.sum(Mention.count).desc(), Mention.name)
+    ).all()
+    shown: dict[str, int] = defaultdict(int)
+    result = []
+    for row in rows:
+        key = row.month or "(no date)"
+        if shown[key] < top:
+            shown[key] += 1
+            result.append({"month": key, "kind": row.kind, "name": row.name, "articles": row[3], "mentions": int(row[4])})
+    return result
+
+
 def run(args: argparse.Namespace) -> int:
     from c5crawler.archive import open_archive
 
@@ -64,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with engine.connect() as connection:
             stats = collect(connection, args.runs)
+            if args.mentions:
+                stats["mentions"] = mentions_per_month(connection, args.top)
     finally:
         engine.dispose()
     if args.json:
@@ -84,4 +109,10 @@ def run(args: argparse.Namespace) -> int:
         ["id", "spider", "started", "outcome", "pages", "new", "updated", "unchanged", "deleted", "dropped", "errors"],
         [[r[k] if k != "started_at" else r[k].replace("T", " ").rstrip("Z") for k in keys] for r in stats["runs"]],
     )
+    if args.mentions:
+        print(f"\nMost mentioned, per month (top {args.top})")
+        print_table(
+            ["month", "kind", "name", "articles", "mentions"],
+            [[m["month"], m["kind"], m["name"], m["articles"], m["mentions"]] for m in stats["mentions"]],
+        )
     return EXIT_OK

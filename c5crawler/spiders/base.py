@@ -243,8 +243,9 @@ class NewsSpider(scrapy.Spider):
         try:
             raw = self.extract_response(response)
         except ExtractionError as exc:
-            self.crawler.stats.inc_value(f"c5/dropped/{exc}")
-            self.logger.warning("dropped %s: %s", response.url, exc)
+            yield ArticleItem(
+                dropped_url=key, drop_reason=str(exc), source=self.name, page=self.fetched_page(response)
+            )
             return
         raw["dates"] = list(raw.get("dates", [])) + self.date_hints.get(key, [])
         yield from self.next_page_or_item(raw, self.fetched_page(response))
