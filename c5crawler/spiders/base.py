@@ -59,6 +59,9 @@ class NewsSpider(scrapy.Spider):
     """Base of the site spiders. Subclasses set `default_start_urls` and the extractor hooks."""
 
     default_start_urls: list[str] = []
+    # The extractor module (c5crawler/extract/<site>.py): canonical_url, is_article_url,
+    # extract_article and, for sites with listings, listing_links.
+    site: Any = None
     time_zone = BEIJING  # the zone the site's dates and `since`/`until` days are in
 
     def __init__(
@@ -85,15 +88,16 @@ class NewsSpider(scrapy.Spider):
         self.requested: set[str] = set()
         self.date_hints: dict[str, list[DateText]] = {}
 
-    # -- hooks a site spider provides -------------------------------------------------
+    # -- hooks: by default the site's extractor module answers them --------------------
     def canonical_url(self, url: str) -> str:
-        return url
+        return str(self.site.canonical_url(url))
 
     def is_article_url(self, url: str) -> bool:
-        raise NotImplementedError
+        return bool(self.site.is_article_url(url))
 
     def extract_article(self, html: bytes, url: str) -> RawArticle:
-        raise NotImplementedError
+        raw: RawArticle = self.site.extract_article(html, url)
+        return raw
 
     def extract_response(self, response: Response) -> RawArticle:
         """The raw fields of an article response (a spider whose extraction depends on
@@ -101,7 +105,14 @@ class NewsSpider(scrapy.Spider):
         return self.extract_article(response.body, response.url)
 
     def listing_links(self, response: Response) -> Iterable[tuple[str, ParsedDate | None]]:
-        return ()
+        """Article links of a listing page, each with the listing's date when it shows one."""
+        if not hasattr(self.site, "listing_links"):
+            return ()
+        # Some sites' listings carry dates (url, date); others only links.
+        return (
+            link if isinstance(link, tuple) else (link, None)
+            for link in self.site.listing_links(response.body, response.url)
+        )
 
     def is_deleted(self, response: Response) -> bool:
         """Whether a 200 response is the site's way of saying the page is gone."""

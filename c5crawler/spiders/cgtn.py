@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from scrapy.http import Response
 
 from c5crawler.extract import cgtn
-from c5crawler.items import RawArticle
-from c5crawler.normalise.dates import ParsedDate
 from c5crawler.spiders.base import NewsSpider
 
 FEED_SECTIONS = (
@@ -20,24 +16,13 @@ _ARCHIVE_SITEMAP = re.compile(r"sitemap_archived_(\d{4})(?:_\d+)?\.xml")
 
 class CgtnSpider(NewsSpider):
     name = "cgtn"
+    site = cgtn
     allowed_domains = ["cgtn.com"]
     default_start_urls = [
         *(f"https://www.cgtn.com/subscribe/rss/section/{s}.xml" for s in FEED_SECTIONS),
         # robots.txt lists the news sitemaps and the yearly archives.
         "https://www.cgtn.com/robots.txt",
     ]
-
-    def canonical_url(self, url: str) -> str:
-        return cgtn.canonical_url(url)
-
-    def is_article_url(self, url: str) -> bool:
-        return cgtn.is_article_url(url)
-
-    def extract_article(self, html: bytes, url: str) -> RawArticle:
-        return cgtn.extract_article(html, url)
-
-    def listing_links(self, response: Response) -> Iterable[tuple[str, ParsedDate | None]]:
-        return cgtn.listing_links(response.body, response.url)
 
     def follow_sitemap(self, url: str) -> bool:
         """Yearly archives only for the years `-a since`/`-a until` ask for."""

@@ -11,20 +11,19 @@ pages are followed from it and joined (NewsSpider.next_page_or_item).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 import scrapy
-from scrapy.http import Response
 
 from c5crawler.extract import chinadaily
-from c5crawler.items import DateText, RawArticle
-from c5crawler.normalise.dates import ParsedDate
+from c5crawler.items import DateText
 from c5crawler.spiders.base import NewsSpider
 
 
 class ChinaDailySpider(NewsSpider):
     name = "chinadaily"
+    site = chinadaily
     allowed_domains = ["chinadaily.com.cn"]
     default_start_urls = [
         "https://www.chinadaily.com.cn/rss/china_rss.xml",
@@ -33,18 +32,6 @@ class ChinaDailySpider(NewsSpider):
         "https://www.chinadaily.com.cn/china/diplomacy",
         "https://www.chinadaily.com.cn/world",
     ]
-
-    def canonical_url(self, url: str) -> str:
-        return chinadaily.canonical_url(url)
-
-    def is_article_url(self, url: str) -> bool:
-        return chinadaily.is_article_url(url)
-
-    def extract_article(self, html: bytes, url: str) -> RawArticle:
-        return chinadaily.extract_article(html, url)
-
-    def listing_links(self, response: Response) -> Iterable[tuple[str, ParsedDate | None]]:
-        return ((link, None) for link in chinadaily.listing_links(response.body, response.url))
 
     def follow_article(
         self,

@@ -16,7 +16,6 @@ import scrapy
 from scrapy.http import Response
 
 from c5crawler.extract import mfa
-from c5crawler.items import RawArticle
 from c5crawler.spiders.base import NewsSpider
 
 SECTIONS = {
@@ -43,6 +42,7 @@ def url_day(url: str) -> date | None:
 
 class MfaSpider(NewsSpider):
     name = "mfa"
+    site = mfa
     allowed_domains = ["mfa.gov.cn", "fmprc.gov.cn"]
 
     def __init__(self, sections: str | None = None, **kwargs: Any) -> None:
@@ -54,15 +54,6 @@ class MfaSpider(NewsSpider):
             )
         self.default_start_urls = [f"https://www.mfa.gov.cn/eng/{SECTIONS[s]}index.html" for s in chosen]
         super().__init__(**kwargs)
-
-    def canonical_url(self, url: str) -> str:
-        return mfa.canonical_url(url)
-
-    def is_article_url(self, url: str) -> bool:
-        return mfa.is_article_url(url)
-
-    def extract_article(self, html: bytes, url: str) -> RawArticle:
-        return mfa.extract_article(html, url)
 
     def is_deleted(self, response: Response) -> bool:
         return mfa.is_deleted_page(response.body, response.url)
