@@ -82,7 +82,7 @@ class MfaSpider(NewsSpider):
         if self.since is None:
             for page in pages:
                 if mfa.canonical_url(page) != here:
-                    yield scrapy.Request(page, callback=self.parse)
+                    yield scrapy.Request(page, callback=self.parse, errback=self.fetch_failed)
             return
         # Newest first: once a page's dated links all precede `since`, the rest do too.
         dated = [d for d in days if d is not None]
@@ -91,4 +91,4 @@ class MfaSpider(NewsSpider):
             return
         position = next((i for i, p in enumerate(pages) if mfa.canonical_url(p) == here), None)
         if position is not None and position + 1 < len(pages):
-            yield scrapy.Request(pages[position + 1], callback=self.parse)
+            yield scrapy.Request(pages[position + 1], callback=self.parse, errback=self.fetch_failed)
