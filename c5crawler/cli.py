@@ -79,7 +79,10 @@ def run_crawl(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
 
-    from c5crawler.archive import ArchiveStore, open_archive
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from c5crawler.archive import ArchiveError, ArchiveStore, open_archive
+    from c5crawler.pipelines import one_line
     from c5crawler.runlock import LockHeld, crawl_lock, lock_path
 
     settings = crawl_settings(args)
@@ -109,8 +112,15 @@ def run_crawl(args: argparse.Namespace) -> int:
     try:
         with crawl_lock(lock_path(archive)):
             store = ArchiveStore(open_archive(archive))  # fails here, before crawling, if it cannot open
-            store.close_interrupted_runs()
-            store.engine.dispose()
+            try:
+                store.probe_write()
+                store.close_interrupted_runs()
+            except SQLAlchemyError as exc:
+                if "locked" in one_line(exc):  # another writer (not a crawl) holds it: try again later
+                    raise LockHeld(f"the archive is locked by another writer: {one_line(exc)}") from None
+                raise ArchiveError(f"cannot write to the archive: {one_line(exc)}") from None
+            finally:
+                store.engine.dispose()
             process = CrawlerProcess(settings, install_root_handler=not args.log_file)
             if args.log_file:
                 log_to_rotating_file(args.log_file, settings)
@@ -118,6 +128,8 @@ def run_crawl(args: argparse.Namespace) -> int:
     except LockHeld as exc:
         print(f"c5crawler: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except OSError as exc:  # the lock file's folder cannot be made or written
+        raise UsageError(f"cannot create the lock file {exc.filename}: {exc.strerror}") from None
 
 
 def crawl_in_process(process: Any, spiders: list[str], spider_args: dict[str, str]) -> int:
@@ -170,6 +182,11 @@ def run_summary(spider: str, stats: dict[str, Any]) -> str:
     ]
     if dropped:
         parts.append("Dropped: " + ", ".join(f"{reason} {n}" for reason, n in sorted(dropped.items())) + ".")
+    if stats.get("c5/archive/write_error"):
+        parts.append(
+            f"ARCHIVE ERROR: {stats['c5/archive/write_error']}; stopped, "
+            f"{stats.get('c5/archive/not_written', 0)} pages not archived (the next run fetches them)."
+        )
     alarms = stats.get("c5/alarms") or []
     parts.extend(f"ALARM: {alarm}." for alarm in alarms)
     return " ".join(parts)
