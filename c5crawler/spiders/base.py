@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
 from twisted.python.failure import Failure
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -24,7 +25,14 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from c5crawler.items import ArticleItem, DateText, ExtractionError, FetchedPage, RawArticle
 from c5crawler.normalise.dates import BEIJING, ParsedDate, parse_date, to_iso_z
 
-_XML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex)\b", re.S)
+# A feed or sitemap by its root element, after the XML declaration, comments and a DOCTYPE
+# (whose entities are never expanded: Scrapy's Sitemap and xmliter_lxml parse with
+# resolve_entities=False).
+_XML_START = re.compile(
+    rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!DOCTYPE[^\[>]*(\[.*?\])?\s*>\s*)?(<!--.*?-->\s*)*"
+    rb"<(?P<root>rss|feed|urlset|sitemapindex)\b",
+    re.S,
+)
 
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -180,7 +188,7 @@ class NewsSpider(scrapy.Spider):
             yield from self.parse_listing(response)
 
     def parse_xml(self, response: Response, body: bytes) -> Iterator[Any]:
-        root = _XML_START.match(body[:4096]).group(3).decode()  # type: ignore[union-attr]
+        root = _XML_START.match(body[:4096]).group("root").decode()  # type: ignore[union-attr]
         if root in ("urlset", "sitemapindex"):
             yield from self.parse_sitemap(NewsSitemap(body))
         else:
@@ -208,16 +216,25 @@ class NewsSpider(scrapy.Spider):
             nodes = xmliter_lxml(response, "item")
             link, published = "./link/text()", "./pubDate/text()"
             updated = "./*[local-name()='updated' or local-name()='modified']/text()"
-        for node in nodes:
-            url = (node.xpath(link).get() or "").strip()
-            if not url or not self.is_article_url(url):
-                continue
-            stamp = (node.xpath(published).get() or node.xpath(updated).get() or "").strip()
-            hint = DateText(text=stamp, source="feed", role="published") if stamp else None
-            yield from self.follow_article(url, hint, changed=node.xpath(updated).get())
+        try:
+            for node in nodes:
+                url = (node.xpath(link).get() or "").strip()
+                if not url or not self.is_article_url(url):
+                    continue
+                stamp = (node.xpath(published).get() or node.xpath(updated).get() or "").strip()
+                hint = DateText(text=stamp, source="feed", role="published") if stamp else None
+                yield from self.follow_article(url, hint, changed=node.xpath(updated).get())
+        except (etree.XMLSyntaxError, LookupError, ValueError) as exc:
+            # A truncated or malformed feed: the entries before the fault are followed.
+            self.crawler.stats.inc_value("c5/bad_xml")
+            self.logger.warning("malformed feed %s: %s", response.url, exc)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
-        links = list(self.listing_links(response))
+        try:
+            links = list(self.listing_links(response))
+        except ExtractionError as exc:
+            self.bad_listing(response, exc)
+            return
         if not links:
             self.crawler.stats.inc_value("c5/listing_without_links")
         for url, when in links:
@@ -227,6 +244,11 @@ class NewsSpider(scrapy.Spider):
                 else None
             )
             yield from self.follow_article(url, hint)
+
+    def bad_listing(self, response: Response, error: ExtractionError) -> None:
+        """A page routed as a listing that cannot be read (binary, empty): counted, no crash."""
+        self.crawler.stats.inc_value(f"c5/bad_listing/{error}")
+        self.logger.warning("unreadable listing %s: %s", response.url, error)
 
     def fetch_failed(self, failure: Failure) -> None:
         """A page that could not be fetched after the retries: counted and logged in one line.

@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import Response
 
 from c5crawler.extract import mfa
-from c5crawler.items import RawArticle
+from c5crawler.items import ExtractionError, RawArticle
 from c5crawler.spiders.base import NewsSpider
 
 SECTIONS = {
@@ -69,7 +69,11 @@ class MfaSpider(NewsSpider):
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("c5/listing_pages")
-        links = mfa.listing_links(response.body, response.url)
+        try:
+            links = mfa.listing_links(response.body, response.url)
+        except ExtractionError as exc:
+            self.bad_listing(response, exc)
+            return
         if not links:
             self.crawler.stats.inc_value("c5/listing_without_links")
         days = []
