@@ -64,8 +64,29 @@ def crawl_settings(args: argparse.Namespace) -> Any:
     settings = get_project_settings()
     settings.set("ARCHIVE_URL", archive_url(args), priority="cmdline")
     for pair in args.set or []:
-        settings.set(*pair_option("-s", pair), priority="cmdline")
+        name, value = pair_option("-s", pair)
+        check_setting(name, value, settings.get(name))
+        settings.set(name, value, priority="cmdline")
     return settings
+
+
+def check_setting(name: str, value: str, default: Any) -> None:
+    """Refuse a `-s` value of the wrong type here, as one line, not as a traceback inside Scrapy."""
+    from scrapy.settings import BaseSettings
+
+    from c5crawler.pipelines import KEEP_CHOICES
+
+    if name == "C5_KEEP" and value not in KEEP_CHOICES:
+        raise UsageError(f"-s C5_KEEP must be one of {', '.join(KEEP_CHOICES)}, not {value!r}")
+    # Numbers as floats: Scrapy reads some int-valued settings (DOWNLOAD_TIMEOUT) as floats.
+    getter = {bool: "getbool", int: "getfloat", float: "getfloat"}.get(type(default))
+    if getter is None:
+        return
+    try:
+        getattr(BaseSettings({name: value}), getter)(name)
+    except ValueError:
+        kind = "true or false" if isinstance(default, bool) else "a number"
+        raise UsageError(f"-s {name} takes {kind} (default {default!r}), not {value!r}") from None
 
 
 def pair_option(flag: str, pair: str) -> tuple[str, str]:
@@ -121,9 +142,10 @@ def run_crawl(args: argparse.Namespace) -> int:
                 raise ArchiveError(f"cannot write to the archive: {one_line(exc)}") from None
             finally:
                 store.engine.dispose()
-            process = CrawlerProcess(settings, install_root_handler=not args.log_file)
             if args.log_file:
                 log_to_rotating_file(args.log_file, settings)
+            settings.set("LOG_INSTALL_ROOT_HANDLER", not args.log_file, priority="cmdline")
+            process = CrawlerProcess(settings)
             return crawl_in_process(process, spiders, spider_args)
     except LockHeld as exc:
         print(f"c5crawler: {exc}", file=sys.stderr)

@@ -87,6 +87,9 @@ class NewsSpider(scrapy.Spider):
             if start_urls
             else list(self.default_start_urls)
         )
+        for url in self.start_urls:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                raise ValueError(f"a start URL must be http(s)://HOST/..., not {url!r}")
         self.since = parse_day(since, "since")
         self.until = parse_day(until, "until")
         # A mirror or another start host is as allowed as the site itself.
