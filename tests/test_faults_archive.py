@@ -6,12 +6,14 @@ before the fault still there, the archive consistent.
 
 from __future__ import annotations
 
+import itertools
 import os
 import resource
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAST, REPO, c5
-from tests.faultserver import FaultPlan, fault_server
+from tests.faultserver import FaultHandler, FaultPlan, fault_server, mirror_file
 from tests.faultsite import archived_urls, article_path, assert_checks_pass, canonical, query, write_site
 
 FIRST = [article_path(f"First-{i}") for i in range(5)]
@@ -31,15 +33,20 @@ def crawl(db: str, base: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def plan(tmp_path: Path) -> FaultPlan:
+    return FaultPlan(mirror=tmp_path / "site")
+
+
+@pytest.fixture
+def site(tmp_path: Path, plan: FaultPlan) -> Iterator[tuple[str, Path]]:
     """A mirror of FIRST, and an archive that holds them; then LATER is added to the mirror."""
-    root = tmp_path / "site"
     db = tmp_path / "archive.sqlite3"
-    write_site(root, FIRST, [])
-    with fault_server(FaultPlan(mirror=root)) as base:
+    assert plan.mirror is not None
+    write_site(plan.mirror, FIRST, [])
+    with fault_server(plan) as base:
         assert crawl(str(db), base).returncode == 0
         assert archived_urls(db) == {canonical(p) for p in FIRST}
-        write_site(root, [*FIRST, *LATER], [])
+        write_site(plan.mirror, [*FIRST, *LATER], [])
         yield base, db
 
 
@@ -101,9 +108,19 @@ def test_an_archive_locked_by_another_writer(site: tuple[str, Path]) -> None:
     assert archived_urls(db) == {canonical(p) for p in [*FIRST, *LATER]}
 
 
-def test_the_lock_is_taken_mid_crawl(site: tuple[str, Path], tmp_path: Path) -> None:
+def test_the_lock_is_taken_mid_crawl(site: tuple[str, Path], plan: FaultPlan, tmp_path: Path) -> None:
     """Another writer grabs the archive while the crawl runs: the crawl stops, exit code 1."""
     base, db = site
+    # After the first new article, the others are served only once the other writer holds
+    # the lock, so the crawl cannot finish first however fast it is.
+    held, served = threading.Event(), itertools.count()
+
+    def gated(handler: FaultHandler) -> None:
+        if next(served) > 0:
+            held.wait(120)
+        mirror_file(handler)
+
+    plan.routes.update({p: gated for p in LATER})
     holder = tmp_path / "hold.py"
     # A separate process takes the write lock as soon as the crawl has archived one new article.
     holder.write_text(
@@ -118,10 +135,13 @@ def test_the_lock_is_taken_mid_crawl(site: tuple[str, Path], tmp_path: Path) -> 
     hold = subprocess.Popen(
         [sys.executable, str(holder), str(db), str(len(FIRST))], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
+    threading.Thread(target=lambda: hold.stdout.readline() and held.set(), daemon=True).start()  # type: ignore[union-attr]
     try:
         result = crawl(f"sqlite:///{db}?timeout=0.5", base, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
     finally:
+        held.set()
         hold.communicate("")
+        plan.routes.clear()
     assert result.returncode == 1, result.stdout + result.stderr[-3000:]
     assert "ARCHIVE ERROR: database is locked; stopped" in result.stdout
     assert_first_articles_kept(db)
