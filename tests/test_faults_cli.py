@@ -131,3 +131,9 @@ def test_db_check_finds_what_is_broken(tmp_path: Path, capsys: pytest.CaptureFix
     assert result.code == 1
     failed = {line.split(":")[0].removeprefix("FAIL ") for line in result.out.splitlines() if line.startswith("FAIL")}
     assert failed == {"foreign keys", "revisions", "orphans", "search index", "stored pages"}, result.out
+
+
+def test_db_check_on_each_backend(filled_archive: str, capsys: pytest.CaptureFixture[str]) -> None:
+    result = cli(capsys, "db", "check", "--db", filled_archive)
+    assert result.code == 0, result
+    assert result.out.splitlines()[-1] == "archive consistent"
