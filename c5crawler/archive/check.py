@@ -64,7 +64,8 @@ def _sqlite_fts(connection: Connection) -> Verdict:
         # FTS5 compares its index with the content table and raises if they differ.
         connection.execute(text("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"))
     except Exception as exc:  # sqlite3 reports "database disk image is malformed" for a stale index
-        return Verdict("search index", False, str(getattr(exc, "orig", exc)).splitlines()[0])
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        return Verdict("search index", False, f"FTS5 integrity-check failed ({reason}): the index is out of step")
     if indexed != articles:
         return Verdict("search index", False, f"{indexed} rows indexed for {articles} articles")
     return Verdict("search index", True, f"{indexed} articles indexed")
