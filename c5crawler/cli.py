@@ -65,8 +65,29 @@ def crawl_settings(args: argparse.Namespace) -> Any:
     settings = get_project_settings()
     settings.set("ARCHIVE_URL", archive_url(args), priority="cmdline")
     for pair in args.set or []:
-        settings.set(*pair_option("-s", pair), priority="cmdline")
+        name, value = pair_option("-s", pair)
+        check_setting(name, value, settings.get(name))
+        settings.set(name, value, priority="cmdline")
     return settings
+
+
+def check_setting(name: str, value: str, default: Any) -> None:
+    """Refuse a `-s` value of the wrong type here, as one line, not as a traceback inside Scrapy."""
+    from scrapy.settings import BaseSettings
+
+    from c5crawler.pipelines import KEEP_CHOICES
+
+    if name == "C5_KEEP" and value not in KEEP_CHOICES:
+        raise UsageError(f"-s C5_KEEP must be one of {', '.join(KEEP_CHOICES)}, not {value!r}")
+    # Numbers as floats: Scrapy reads some int-valued settings (DOWNLOAD_TIMEOUT) as floats.
+    getter = {bool: "getbool", int: "getfloat", float: "getfloat"}.get(type(default))
+    if getter is None:
+        return
+    try:
+        getattr(BaseSettings({name: value}), getter)(name)
+    except ValueError:
+        kind = "true or false" if isinstance(default, bool) else "a number"
+        raise UsageError(f"-s {name} takes {kind} (default {default!r}), not {value!r}") from None
 
 
 def pair_option(flag: str, pair: str) -> tuple[str, str]:
@@ -80,7 +101,10 @@ def run_crawl(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
 
-    from c5crawler.archive import ArchiveStore, open_archive
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from c5crawler.archive import ArchiveError, ArchiveStore, open_archive
+    from c5crawler.pipelines import one_line
     from c5crawler.runlock import LockHeld, crawl_lock, lock_path
 
     settings = crawl_settings(args)
@@ -110,15 +134,25 @@ def run_crawl(args: argparse.Namespace) -> int:
     try:
         with crawl_lock(lock_path(archive)):
             store = ArchiveStore(open_archive(archive))  # fails here, before crawling, if it cannot open
-            store.close_interrupted_runs()
-            store.engine.dispose()
-            process = CrawlerProcess(settings, install_root_handler=not args.log_file)
+            try:
+                store.probe_write()
+                store.close_interrupted_runs()
+            except SQLAlchemyError as exc:
+                if "locked" in one_line(exc):  # another writer (not a crawl) holds it: try again later
+                    raise LockHeld(f"the archive is locked by another writer: {one_line(exc)}") from None
+                raise ArchiveError(f"cannot write to the archive: {one_line(exc)}") from None
+            finally:
+                store.engine.dispose()
             if args.log_file:
                 log_to_rotating_file(args.log_file, settings)
+            settings.set("LOG_INSTALL_ROOT_HANDLER", not args.log_file, priority="cmdline")
+            process = CrawlerProcess(settings)
             return crawl_in_process(process, spiders, spider_args)
     except LockHeld as exc:
         print(f"c5crawler: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except OSError as exc:  # the lock file's folder cannot be made or written
+        raise UsageError(f"cannot create the lock file {exc.filename}: {exc.strerror}") from None
 
 
 def crawl_in_process(process: Any, spiders: list[str], spider_args: dict[str, str]) -> int:
@@ -171,6 +205,11 @@ def run_summary(spider: str, stats: dict[str, Any]) -> str:
     ]
     if dropped:
         parts.append("Dropped: " + ", ".join(f"{reason} {n}" for reason, n in sorted(dropped.items())) + ".")
+    if stats.get("c5/archive/write_error"):
+        parts.append(
+            f"ARCHIVE ERROR: {stats['c5/archive/write_error']}; stopped, "
+            f"{stats.get('c5/archive/not_written', 0)} pages not archived (the next run fetches them)."
+        )
     alarms = stats.get("c5/alarms") or []
     parts.extend(f"ALARM: {alarm}." for alarm in alarms)
     return " ".join(parts)

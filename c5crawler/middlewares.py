@@ -111,8 +111,8 @@ class IncrementalMiddleware:
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         key = request.meta.get("c5_article")
-        if key is None or self.store is None:
-            return
+        if key is None or self.store is None or "retry_times" in request.meta or "redirect_times" in request.meta:
+            return  # a retry or a redirect hop was already judged (and counted) on its first attempt
         parsed = parse_date(request.meta.get("c5_changed"))
         now = datetime.now(timezone.utc)
         reason = fetch_reason(

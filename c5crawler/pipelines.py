@@ -8,7 +8,8 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from scrapy.logformatter import LogFormatter
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import SQLAlchemyError
 
 from c5crawler import health
 from c5crawler.archive import ArchiveStore, RunCounts, open_archive
@@ -98,6 +99,7 @@ class ArchivePipeline:
         self.store: ArchiveStore | None = None
         self.run_id: int | None = None
         self.missing: dict[str, list[str]] = {field: [] for field in health.FIELDS}
+        self.write_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -114,17 +116,42 @@ class ArchivePipeline:
 
     def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
         assert self.store is not None
+        if self.write_error is not None:
+            # The archive refused a write (full disk, locked, read-only): the crawl is
+            # stopping; what is still in flight is counted, and fetched again next run.
+            self.stats.inc_value("c5/archive/not_written")
+            return item
+        try:
+            self.store_item(item)
+        except SQLAlchemyError as exc:
+            self.stop_on_write_error(exc)
+        return item
+
+    def store_item(self, item: ArticleItem) -> None:
+        assert self.store is not None
         if "deleted_url" in item:
             when = parse_iso(item["page"]["fetched_at"])
             if when and self.store.mark_deleted(item["deleted_url"], when):
                 self.stats.inc_value("c5/archive/deleted")
-            return item
+            return
         if "record" in item:
             record = item["record"]
             outcome = self.store.save(record, item["page"], self.run_id)
             self.stats.inc_value(f"c5/archive/{outcome}")
             self.measure(record)
-        return item
+
+    def stop_on_write_error(self, exc: SQLAlchemyError) -> None:
+        """Stop the crawl: going on would fetch pages only to lose them.
+
+        Each save is one transaction, so the failed one left nothing half-written and
+        everything archived before it stays; the run ends `archive_error` (exit code 1).
+        """
+        self.write_error = one_line(exc)
+        self.stats.inc_value("c5/archive/not_written")
+        self.stats.set_value("c5/archive/write_error", self.write_error)
+        logger.error("the archive refused a write, stopping the crawl: %s", self.write_error)
+        assert self.crawler.engine is not None
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
     def page_dropped(self, item: ArticleItem, exception: BaseException, **_: Any) -> None:
         """Count the drop by its reason, and remember the page so unchanged it is not fetched again."""
@@ -173,16 +200,17 @@ class ArchivePipeline:
         self.stats.set_value("c5/alarms", alarms)
         stats = self.stats.get_stats()
         outcome = "alarm" if alarms else reason
-        self.store.finish_run(self.run_id, counts, outcome, {k: _plain(v) for k, v in stats.items()})
+        try:
+            self.store.finish_run(self.run_id, counts, outcome, {k: _plain(v) for k, v in stats.items()})
+        except SQLAlchemyError as exc:
+            # The run stays `running`, and the next crawl marks it `interrupted`.
+            logger.error("could not record the run's outcome in the archive: %s", one_line(exc))
         self.store.engine.dispose()
 
 
-class DropLogFormatter(LogFormatter):
-    """Says which page was dropped and why, without dumping the item (its HTML) into the log."""
-
-    def dropped(self, item: Any, exception: BaseException, response: Any, spider: Spider) -> Any:
-        entry = super().dropped(item, exception, response, spider)
-        return {**entry, "level": logging.INFO, "msg": "Dropped: %(exception)s", "args": {"exception": exception}}
+def one_line(exc: SQLAlchemyError) -> str:
+    """The database's own message (`database or disk is full`), without SQLAlchemy's SQL dump."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 def _plain(value: Any) -> Any:

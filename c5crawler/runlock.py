@@ -16,6 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from c5crawler.archive.db import ArchiveError
 
 
 class LockHeld(RuntimeError):
@@ -24,7 +27,10 @@ class LockHeld(RuntimeError):
 
 def lock_path(archive_url: str) -> Path:
     """Beside a SQLite archive; for a server database, in the temp dir, named by its URL."""
-    url = make_url(archive_url)
+    try:
+        url = make_url(archive_url)
+    except ArgumentError:
+        raise ArchiveError(f"not a database URL: {archive_url!r}") from None
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(f"{url.database}.lock")
     digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]

@@ -70,8 +70,8 @@ C5_ALARM_MIN_PAGES = 5
 C5_ALARM_MIN_BODY_WORDS = 50
 C5_ALARM_THRESHOLDS = {"date": 0.8, "body": 0.8, "site_extractor": 0.5}
 
-LOG_FORMATTER = "c5crawler.pipelines.DropLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
+LOG_FORMATTER = "c5crawler.logformat.OneLineLogFormatter"  # a dropped page is one log line
 LOG_LEVEL = os.environ.get("C5_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

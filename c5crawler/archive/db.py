@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from alembic.util import CommandError
@@ -17,14 +18,22 @@ class ArchiveError(RuntimeError):
     """The archive cannot be opened or written; the message is one line for the user."""
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets readers (search, Datasette) work while a crawl writes.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+# How long a write waits for another writer before "database is locked"; a SQLite
+# URL's own `?timeout=SECONDS` (pysqlite's parameter) changes it.
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers (search, Datasette) work while a crawl writes.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.close()
+
+    return on_connect
 
 
 def open_archive(url: str, *, create: bool = True, upgrade: bool = True) -> Engine:
@@ -47,7 +56,11 @@ def open_archive(url: str, *, create: bool = True, upgrade: bool = True) -> Engi
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
         raise ArchiveError(f"cannot use archive {url!r}: {exc}") from exc
     if is_sqlite:
-        event.listen(engine, "connect", _sqlite_pragmas)
+        try:
+            busy = float(parsed.query.get("timeout", BUSY_TIMEOUT_SECONDS))  # type: ignore[arg-type]
+        except ValueError:
+            raise ArchiveError(f"timeout= takes seconds, not {parsed.query['timeout']!r}") from None
+        event.listen(engine, "connect", _sqlite_pragmas(int(busy * 1000)))
     if not upgrade:
         return engine
     try:

@@ -154,6 +154,13 @@ class ArchiveStore:
                 )
             )
 
+    def probe_write(self) -> None:
+        """Raise now if the archive cannot take a write (read-only, locked, full), not mid-crawl."""
+        with Session(self.engine) as session, session.begin():
+            session.add(CrawlRun(spider="(write probe)", started_at=utcnow(), outcome="probe"))
+            session.flush()
+            session.rollback()
+
     def close_interrupted_runs(self) -> int:
         """Runs still `running` when no crawl holds the lock were killed: say so."""
         with Session(self.engine) as session, session.begin():

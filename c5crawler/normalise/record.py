@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from dateutil import tz
 
@@ -68,13 +68,24 @@ Dated = tuple[DateText, ParsedDate]
 EXTERNAL_DATE_SOURCES = frozenset({"feed", "sitemap", "listing"})
 
 
+# No source in the archive publishes before the web did; a date past tomorrow is a
+# typo or a placeholder (1900-01-01, 2099-12-31). Such a date is ignored like text
+# that is not a date: the next candidate serves, or the record has no date (c5/no_date).
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=1)
+
+
+def plausible(value: datetime) -> bool:
+    return EARLIEST_DATE <= value <= datetime.now(timezone.utc) + FUTURE_SLACK
+
+
 def _pick_dates(dates: Iterable[DateText], zone: tzinfo) -> tuple[Dated | None, Dated | None]:
     """The first parseable candidate of each role, in the extractor's order of preference.
 
     The page's own dates win; feed, sitemap and listing dates fill in when the page
     has none, or make a day-only page date exact when they fall on the same day.
     """
-    parsed = [(c, p) for c in dates if (p := parse_date(c["text"], zone)) is not None]
+    parsed = [(c, p) for c in dates if (p := parse_date(c["text"], zone)) is not None and plausible(p.value)]
     own = [d for d in parsed if d[0]["source"] not in EXTERNAL_DATE_SOURCES]
     external = [d for d in parsed if d[0]["source"] in EXTERNAL_DATE_SOURCES]
     published, updated = _first_by_role(own or external)

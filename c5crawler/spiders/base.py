@@ -14,7 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
+from twisted.python.failure import Failure
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.iterators import xmliter_lxml
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -22,7 +25,14 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from c5crawler.items import ArticleItem, DateText, ExtractionError, FetchedPage, RawArticle
 from c5crawler.normalise.dates import BEIJING, ParsedDate, parse_date, to_iso_z
 
-_XML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex)\b", re.S)
+# A feed or sitemap by its root element, after the XML declaration, comments and a DOCTYPE
+# (whose entities are never expanded: Scrapy's Sitemap and xmliter_lxml parse with
+# resolve_entities=False).
+_XML_START = re.compile(
+    rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!DOCTYPE[^\[>]*(\[.*?\])?\s*>\s*)?(<!--.*?-->\s*)*"
+    rb"<(?P<root>rss|feed|urlset|sitemapindex)\b",
+    re.S,
+)
 
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -80,6 +90,9 @@ class NewsSpider(scrapy.Spider):
             if start_urls
             else list(self.default_start_urls)
         )
+        for url in self.start_urls:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                raise ValueError(f"a start URL must be http(s)://HOST/..., not {url!r}")
         self.since = parse_day(since, "since")
         self.until = parse_day(until, "until")
         # A mirror or another start host is as allowed as the site itself.
@@ -125,7 +138,7 @@ class NewsSpider(scrapy.Spider):
     # -- the shared flow --------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse)
+            yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed)
 
     def in_range(self, day: date | None) -> bool:
         if day is None:
@@ -160,7 +173,10 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("c5/articles_discovered")
         changed = changed or (hint["text"] if hint else None)
         yield scrapy.Request(
-            url, callback=self.parse_article, meta={"c5_article": key, "c5_changed": changed}
+            url,
+            callback=self.parse_article,
+            errback=self.fetch_failed,
+            meta={"c5_article": key, "c5_changed": changed},
         )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -168,7 +184,7 @@ class NewsSpider(scrapy.Spider):
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(body, base_url=response.url):
                 if self.follow_sitemap(url):
-                    yield scrapy.Request(url, callback=self.parse)
+                    yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed)
             return
         if gzip_magic_number(response):
             try:
@@ -186,7 +202,7 @@ class NewsSpider(scrapy.Spider):
             yield from self.parse_listing(response)
 
     def parse_xml(self, response: Response, body: bytes) -> Iterator[Any]:
-        root = _XML_START.match(body[:4096]).group(3).decode()  # type: ignore[union-attr]
+        root = _XML_START.match(body[:4096]).group("root").decode()  # type: ignore[union-attr]
         if root in ("urlset", "sitemapindex"):
             yield from self.parse_sitemap(NewsSitemap(body))
         else:
@@ -197,7 +213,7 @@ class NewsSpider(scrapy.Spider):
             url = entry["loc"]
             if sitemap.type == "sitemapindex":
                 if self.follow_sitemap(url):
-                    yield scrapy.Request(url, callback=self.parse)
+                    yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed)
                 continue
             if not self.is_article_url(url):
                 continue
@@ -214,16 +230,25 @@ class NewsSpider(scrapy.Spider):
             nodes = xmliter_lxml(response, "item")
             link, published = "./link/text()", "./pubDate/text()"
             updated = "./*[local-name()='updated' or local-name()='modified']/text()"
-        for node in nodes:
-            url = (node.xpath(link).get() or "").strip()
-            if not url or not self.is_article_url(url):
-                continue
-            stamp = (node.xpath(published).get() or node.xpath(updated).get() or "").strip()
-            hint = DateText(text=stamp, source="feed", role="published") if stamp else None
-            yield from self.follow_article(url, hint, changed=node.xpath(updated).get())
+        try:
+            for node in nodes:
+                url = (node.xpath(link).get() or "").strip()
+                if not url or not self.is_article_url(url):
+                    continue
+                stamp = (node.xpath(published).get() or node.xpath(updated).get() or "").strip()
+                hint = DateText(text=stamp, source="feed", role="published") if stamp else None
+                yield from self.follow_article(url, hint, changed=node.xpath(updated).get())
+        except (etree.XMLSyntaxError, LookupError, ValueError) as exc:
+            # A truncated or malformed feed: the entries before the fault are followed.
+            self.crawler.stats.inc_value("c5/bad_xml")
+            self.logger.warning("malformed feed %s: %s", response.url, exc)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
-        links = list(self.listing_links(response))
+        try:
+            links = list(self.listing_links(response))
+        except ExtractionError as exc:
+            self.bad_listing(response, exc)
+            return
         if not links:
             self.crawler.stats.inc_value("c5/listing_without_links")
         for url, when in links:
@@ -233,6 +258,22 @@ class NewsSpider(scrapy.Spider):
                 else None
             )
             yield from self.follow_article(url, hint)
+
+    def bad_listing(self, response: Response, error: ExtractionError) -> None:
+        """A page routed as a listing that cannot be read (binary, empty): counted, no crash."""
+        self.crawler.stats.inc_value(f"c5/bad_listing/{error}")
+        self.logger.warning("unreadable listing %s: %s", response.url, error)
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """A page that could not be fetched after the retries: counted and logged in one line.
+
+        Scrapy's default would log a traceback per page; a cron mail needs the URL and why.
+        Nothing is archived or marked deleted, so the next run tries the page again.
+        """
+        error = failure.value
+        reason = f"HTTP {error.response.status}" if isinstance(error, HttpError) else type(error).__name__
+        self.crawler.stats.inc_value(f"c5/failed/{reason}")
+        self.logger.warning("could not fetch %s: %s", failure.request.url, reason)
 
     def fetched_page(self, response: Response) -> FetchedPage:
         return FetchedPage(

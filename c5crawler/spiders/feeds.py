@@ -54,7 +54,7 @@ class FeedsSpider(NewsSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, meta={SOURCE_KEY: self.source_of_start(url).id})
+            yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed, meta={SOURCE_KEY: self.source_of_start(url).id})
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The shared routing, with every request made from here tagged with this source."""

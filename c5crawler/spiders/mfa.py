@@ -16,6 +16,7 @@ import scrapy
 from scrapy.http import Response
 
 from c5crawler.extract import mfa
+from c5crawler.items import ExtractionError
 from c5crawler.spiders.base import NewsSpider
 
 SECTIONS = {
@@ -60,7 +61,11 @@ class MfaSpider(NewsSpider):
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("c5/listing_pages")
-        links = mfa.listing_links(response.body, response.url)
+        try:
+            links = mfa.listing_links(response.body, response.url)
+        except ExtractionError as exc:
+            self.bad_listing(response, exc)
+            return
         if not links:
             self.crawler.stats.inc_value("c5/listing_without_links")
         days = []
@@ -73,7 +78,7 @@ class MfaSpider(NewsSpider):
         if self.since is None:
             for page in pages:
                 if mfa.canonical_url(page) != here:
-                    yield scrapy.Request(page, callback=self.parse)
+                    yield scrapy.Request(page, callback=self.parse, errback=self.fetch_failed)
             return
         # Newest first: once a page's dated links all precede `since`, the rest do too.
         dated = [d for d in days if d is not None]
@@ -82,4 +87,4 @@ class MfaSpider(NewsSpider):
             return
         position = next((i for i, p in enumerate(pages) if mfa.canonical_url(p) == here), None)
         if position is not None and position + 1 < len(pages):
-            yield scrapy.Request(pages[position + 1], callback=self.parse)
+            yield scrapy.Request(pages[position + 1], callback=self.parse, errback=self.fetch_failed)
