@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from c5crawler.archive.models import (
@@ -74,6 +74,40 @@ def apply_record(article: Article, record: ArticleRecord) -> None:
     ]
 
 
+# zlib level 1: a 150 KB page compresses in a quarter of the time level 6 takes,
+# about 15% larger; the stored bytes decompress the same.
+HTML_ZLIB_LEVEL = 1
+
+_articles = Article.__table__
+_revisions = Revision.__table__
+_children = ((Credit.__table__, "credits"), (Turn.__table__, "turns"), (Quote.__table__, "quotes"), (Mention.__table__, "mentions"))
+
+
+def _article_columns(record: ArticleRecord) -> dict[str, Any]:
+    row: dict[str, Any] = {key: record[key] for key in _SCALAR_COLUMNS}  # type: ignore[literal-required]
+    row["published_at"] = parse_iso(record["published_at"])
+    row["updated_at"] = parse_iso(record["updated_at"])
+    return row
+
+
+def _child_rows(article_id: int, record: ArticleRecord) -> dict[str, list[dict[str, Any]]]:
+    """The rows of `credits`, `turns`, `quotes` and `mentions` that say what `record` says."""
+    return {
+        "credits": [
+            {"article_id": article_id, "role": role, "name": name, "position": position}
+            for key, role in CREDIT_ROLES
+            for position, name in enumerate(record[key])  # type: ignore[literal-required]
+        ],
+        "turns": [{"article_id": article_id, "position": i, **turn} for i, turn in enumerate(record["turns"])],
+        "quotes": [{"article_id": article_id, "position": i, **quote} for i, quote in enumerate(record["quotes"])],
+        "mentions": [
+            {"article_id": article_id, "kind": kind, "name": str(entry["name"]), "count": int(entry["count"])}
+            for key, kind in MENTION_KINDS
+            for entry in record["mentions"].get(key, [])
+        ],
+    }
+
+
 class ArchiveStore:
     """The only writer of the archive; every call is one transaction."""
 
@@ -82,32 +116,63 @@ class ArchiveStore:
 
     def save(self, record: ArticleRecord, page: FetchedPage, run_id: int | None = None) -> str:
         """Archive one fetched article; returns `new`, `updated` or `unchanged`."""
+        return self.save_many([(record, page)], run_id)[0]
+
+    def save_many(
+        self, entries: list[tuple[ArticleRecord, FetchedPage]], run_id: int | None = None
+    ) -> list[str]:
+        """Archive fetched articles in order, all in one transaction (all or none of them).
+
+        Returns each one's outcome: `new`, `updated` or `unchanged`. SQLAlchemy Core
+        statements, not the ORM: the same rows, at a fraction of the cost per article.
+        """
+        if not entries:
+            return []
+        with self.engine.begin() as connection:
+            return [self._save_one(connection, record, page, run_id) for record, page in entries]
+
+    def _save_one(
+        self, connection: Connection, record: ArticleRecord, page: FetchedPage, run_id: int | None
+    ) -> str:
         fetched_at = parse_iso(page["fetched_at"]) or utcnow()
-        with Session(self.engine) as session, session.begin():
-            article = session.scalar(select(Article).where(Article.url == record["url"]))
-            if article is not None and article.content_hash == record["content_hash"]:
-                article.last_seen_at = fetched_at
-                article.deleted_at = None
-                return "unchanged"
-            outcome = "new" if article is None else "updated"
-            if article is None:
-                article = Article(url=record["url"], first_seen_at=fetched_at)
-                session.add(article)
-            apply_record(article, record)
-            article.last_seen_at = fetched_at
-            article.deleted_at = None
-            article.revisions.append(
-                Revision(
-                    fetched_at=fetched_at,
-                    fetched_url=page["url"],
-                    http_status=page["status"],
-                    content_hash=record["content_hash"],
-                    html_zlib=zlib.compress(page["html"], 6),
-                    record=dict(record),
-                    crawl_run_id=run_id,
-                )
+        row = connection.execute(
+            select(_articles.c.id, _articles.c.content_hash).where(_articles.c.url == record["url"])
+        ).first()
+        if row is not None and row.content_hash == record["content_hash"]:
+            connection.execute(
+                update(_articles)
+                .where(_articles.c.id == row.id)
+                .values(last_seen_at=fetched_at, deleted_at=None)
             )
-            return outcome
+            return "unchanged"
+        columns = {**_article_columns(record), "last_seen_at": fetched_at, "deleted_at": None}
+        if row is None:
+            article_id = connection.execute(
+                insert(_articles).values(url=record["url"], first_seen_at=fetched_at, **columns)
+            ).inserted_primary_key[0]
+            outcome = "new"
+        else:
+            article_id = row.id
+            connection.execute(update(_articles).where(_articles.c.id == article_id).values(**columns))
+            for table, _ in _children:
+                connection.execute(delete(table).where(table.c.article_id == article_id))
+            outcome = "updated"
+        for (table, key), rows in zip(_children, _child_rows(article_id, record).values()):
+            if rows:
+                connection.execute(insert(table), rows)
+        connection.execute(
+            insert(_revisions).values(
+                article_id=article_id,
+                fetched_at=fetched_at,
+                fetched_url=page["url"],
+                http_status=page["status"],
+                content_hash=record["content_hash"],
+                html_zlib=zlib.compress(page["html"], HTML_ZLIB_LEVEL),
+                record=dict(record),
+                crawl_run_id=run_id,
+            )
+        )
+        return outcome
 
     def fetch_state(self, url: str) -> FetchState | None:
         """What the archive knows of an article's freshness, or None if it is not archived."""
