@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from c5crawler.archive.models import (
@@ -81,6 +81,18 @@ HTML_ZLIB_LEVEL = 1
 _articles = Article.__table__
 _revisions = Revision.__table__
 _children = ((Credit.__table__, "credits"), (Turn.__table__, "turns"), (Quote.__table__, "quotes"), (Mention.__table__, "mentions"))
+# Built once: a statement made anew per article costs more than running it.
+_FIND = select(_articles.c.id, _articles.c.content_hash).where(_articles.c.url == bindparam("find_url"))
+_SEEN = (
+    update(_articles)
+    .where(_articles.c.id == bindparam("article_id"))
+    .values(last_seen_at=bindparam("seen_at"), deleted_at=None)
+)
+_INSERT_ARTICLE = insert(_articles)
+_UPDATE_ARTICLE = update(_articles).where(_articles.c.id == bindparam("article_id"))
+_INSERT_REVISION = insert(_revisions)
+_INSERT_CHILD = {key: insert(table) for table, key in _children}
+_DELETE_CHILD = {key: delete(table).where(table.c.article_id == bindparam("article_id")) for table, key in _children}
 
 
 def _article_columns(record: ArticleRecord) -> dict[str, Any]:
@@ -135,42 +147,37 @@ class ArchiveStore:
         self, connection: Connection, record: ArticleRecord, page: FetchedPage, run_id: int | None
     ) -> str:
         fetched_at = parse_iso(page["fetched_at"]) or utcnow()
-        row = connection.execute(
-            select(_articles.c.id, _articles.c.content_hash).where(_articles.c.url == record["url"])
-        ).first()
+        row = connection.execute(_FIND, {"find_url": record["url"]}).first()
         if row is not None and row.content_hash == record["content_hash"]:
-            connection.execute(
-                update(_articles)
-                .where(_articles.c.id == row.id)
-                .values(last_seen_at=fetched_at, deleted_at=None)
-            )
+            connection.execute(_SEEN, {"article_id": row.id, "seen_at": fetched_at})
             return "unchanged"
         columns = {**_article_columns(record), "last_seen_at": fetched_at, "deleted_at": None}
         if row is None:
             article_id = connection.execute(
-                insert(_articles).values(url=record["url"], first_seen_at=fetched_at, **columns)
+                _INSERT_ARTICLE, {"url": record["url"], "first_seen_at": fetched_at, **columns}
             ).inserted_primary_key[0]
             outcome = "new"
         else:
             article_id = row.id
-            connection.execute(update(_articles).where(_articles.c.id == article_id).values(**columns))
-            for table, _ in _children:
-                connection.execute(delete(table).where(table.c.article_id == article_id))
+            connection.execute(_UPDATE_ARTICLE, {"article_id": article_id, **columns})
+            for statement in _DELETE_CHILD.values():
+                connection.execute(statement, {"article_id": article_id})
             outcome = "updated"
-        for (table, key), rows in zip(_children, _child_rows(article_id, record).values()):
+        for key, rows in _child_rows(article_id, record).items():
             if rows:
-                connection.execute(insert(table), rows)
+                connection.execute(_INSERT_CHILD[key], rows)
         connection.execute(
-            insert(_revisions).values(
-                article_id=article_id,
-                fetched_at=fetched_at,
-                fetched_url=page["url"],
-                http_status=page["status"],
-                content_hash=record["content_hash"],
-                html_zlib=zlib.compress(page["html"], HTML_ZLIB_LEVEL),
-                record=dict(record),
-                crawl_run_id=run_id,
-            )
+            _INSERT_REVISION,
+            {
+                "article_id": article_id,
+                "fetched_at": fetched_at,
+                "fetched_url": page["url"],
+                "http_status": page["status"],
+                "content_hash": record["content_hash"],
+                "html_zlib": zlib.compress(page["html"], HTML_ZLIB_LEVEL),
+                "record": dict(record),
+                "crawl_run_id": run_id,
+            },
         )
         return outcome
 
