@@ -88,6 +88,9 @@ _SEEN = (
     .where(_articles.c.id == bindparam("article_id"))
     .values(last_seen_at=bindparam("seen_at"), deleted_at=None)
 )
+_FETCH_STATE = select(_articles.c.last_seen_at, _articles.c.published_at).where(
+    _articles.c.url == bindparam("find_url")
+)
 _INSERT_ARTICLE = insert(_articles)
 _UPDATE_ARTICLE = update(_articles).where(_articles.c.id == bindparam("article_id"))
 _INSERT_REVISION = insert(_revisions)
@@ -184,9 +187,7 @@ class ArchiveStore:
     def fetch_state(self, url: str) -> FetchState | None:
         """What the archive knows of an article's freshness, or None if it is not archived."""
         with self.engine.connect() as connection:
-            row = connection.execute(
-                select(Article.last_seen_at, Article.published_at).where(Article.url == url)
-            ).first()
+            row = connection.execute(_FETCH_STATE, {"find_url": url}).first()
         return FetchState(row.last_seen_at, row.published_at) if row else None
 
     def mark_deleted(self, url: str, when: datetime) -> bool:

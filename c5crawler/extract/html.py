@@ -62,12 +62,16 @@ def decode_html(content: str | bytes) -> str:
         return content.decode("cp1252", errors="replace")
 
 
+# The replacement character and control characters other than tab, newline, CR, form feed.
+_JUNK = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
+
+
 def looks_like_html(text: str) -> bool:
     """True when `text` opens like an HTML document, not binary junk or plain text."""
     head = text[:4096]
     if "\x00" in head:
         return False
-    junk = sum(1 for ch in head if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    junk = len(_JUNK.findall(head))
     if junk > len(head) // 20:
         return False
     return bool(_HTML_SIGNATURE.search(head))
@@ -151,13 +155,17 @@ def meta_content(tree: HtmlElement, *keys: str) -> str | None:
 
     Keys are tried in order (so pass the preferred one first), case-insensitively.
     """
+    wanted = {key.lower() for key in keys}
     metas: dict[str, str] = {}
     for meta in tree.iter("meta"):
+        # Only the metas asked for are cleaned: pages carry dozens.
+        names = [(meta.get(attribute) or "").strip().lower() for attribute in ("property", "name", "itemprop")]
+        if not wanted.intersection(names):
+            continue
         content = clean_space(meta.get("content"))
         if not content:
             continue
-        for attribute in ("property", "name", "itemprop"):
-            key = (meta.get(attribute) or "").strip().lower()
+        for key in names:
             if key:
                 metas.setdefault(key, content)
     for key in keys:
