@@ -27,7 +27,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 # A page must open at least one of these tags early on to count as HTML.
 _HTML_SIGNATURE = re.compile(r"<\s*(!doctype\s+html|html|head|body|meta|title|div|article|p)\b", re.I)
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Zero-width marks and the soft hyphen (a pattern: faster than str.translate on long texts).
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Text inside these never belongs to what a reader sees.
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 # These break a line when rendered, so their text must not run into its neighbours'.
@@ -101,7 +102,7 @@ def clean_space(text: str | None) -> str:
     """Collapse every run of whitespace (NBSP included) to one space; drop zero-width marks."""
     if not text:
         return ""
-    return " ".join(text.translate(_ZERO_WIDTH).split())
+    return " ".join(_ZERO_WIDTH_RE.sub("", text).split())
 
 
 def visible_strings(element: HtmlElement) -> Iterator[str]:
