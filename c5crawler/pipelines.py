@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy import Spider, signals
@@ -10,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet import task
 
 from c5crawler import health
 from c5crawler.archive import ArchiveStore, RunCounts, open_archive
@@ -86,7 +88,14 @@ class EnrichPipeline:
 
 
 class ArchivePipeline:
-    """Stores records and deletions, keeps the run's `crawl_runs` row, and raises its alarms."""
+    """Stores records and deletions, keeps the run's `crawl_runs` row, and raises its alarms.
+
+    Records are stored in batches, each batch one transaction: every
+    `C5_ARCHIVE_BATCH_SIZE` articles or `C5_ARCHIVE_BATCH_SECONDS` seconds, whichever
+    comes first, before a deletion is recorded, and when the spider closes. A run
+    killed outright loses at most the batch not yet stored, which the next run
+    fetches again (it is not in the archive), and never leaves part of an article.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -96,6 +105,11 @@ class ArchivePipeline:
         self.min_body_words = settings.getint("C5_ALARM_MIN_BODY_WORDS")
         self.min_items = settings.getint("C5_ALARM_MIN_PAGES")
         self.thresholds: dict[str, float] = settings.getdict("C5_ALARM_THRESHOLDS")
+        self.batch_size = max(1, settings.getint("C5_ARCHIVE_BATCH_SIZE", 50))
+        self.batch_seconds = settings.getfloat("C5_ARCHIVE_BATCH_SECONDS", 1.0)
+        self.pending: list[tuple[ArticleRecord, Any]] = []
+        self.pending_since = 0.0
+        self.timer: task.LoopingCall | None = None
         self.store: ArchiveStore | None = None
         self.run_id: int | None = None
         self.missing: dict[str, list[str]] = {field: [] for field in health.FIELDS}
@@ -113,6 +127,32 @@ class ArchivePipeline:
     def open_spider(self, spider: Spider | None = None) -> None:
         self.store = ArchiveStore(open_archive(self.archive_url))
         self.run_id = self.store.start_run(self.crawler.spider.name)  # type: ignore[union-attr]
+        if self.batch_seconds > 0:
+            self.timer = task.LoopingCall(self.flush_if_due)
+            self.timer.start(self.batch_seconds / 2, now=False)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.flush()
+
+    def flush_if_due(self) -> None:
+        if self.pending and time.monotonic() - self.pending_since >= self.batch_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the pending records in one transaction."""
+        if not self.pending or self.store is None or self.write_error is not None:
+            return
+        batch, self.pending = self.pending, []
+        try:
+            outcomes = self.store.save_many(batch, self.run_id)
+        except SQLAlchemyError as exc:
+            self.stats.inc_value("c5/archive/not_written", len(batch) - 1)
+            self.stop_on_write_error(exc)
+            return
+        for outcome in outcomes:
+            self.stats.inc_value(f"c5/archive/{outcome}")
 
     def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
         assert self.store is not None
@@ -130,20 +170,24 @@ class ArchivePipeline:
     def store_item(self, item: ArticleItem) -> None:
         assert self.store is not None
         if "deleted_url" in item:
+            self.flush()  # in the order the pages came
             when = parse_iso(item["page"]["fetched_at"])
             if when and self.store.mark_deleted(item["deleted_url"], when):
                 self.stats.inc_value("c5/archive/deleted")
             return
         if "record" in item:
             record = item["record"]
-            outcome = self.store.save(record, item["page"], self.run_id)
-            self.stats.inc_value(f"c5/archive/{outcome}")
+            if not self.pending:
+                self.pending_since = time.monotonic()
+            self.pending.append((record, item["page"]))
             self.measure(record)
+            if len(self.pending) >= self.batch_size:
+                self.flush()
 
     def stop_on_write_error(self, exc: SQLAlchemyError) -> None:
         """Stop the crawl: going on would fetch pages only to lose them.
 
-        Each save is one transaction, so the failed one left nothing half-written and
+        Each batch is one transaction, so the failed one left nothing half-written and
         everything archived before it stays; the run ends `archive_error` (exit code 1).
         """
         self.write_error = one_line(exc)
@@ -158,10 +202,15 @@ class ArchivePipeline:
         if not isinstance(exception, PageDropped):
             return
         self.stats.inc_value(f"c5/dropped/{exception.reason}")
-        if self.store is not None and "page" in item:
-            when = parse_iso(item["page"]["fetched_at"])
-            if when is not None:
-                self.store.remember_dropped(exception.url, exception.source, exception.reason, when)
+        if self.store is None or self.write_error is not None or "page" not in item:
+            return
+        when = parse_iso(item["page"]["fetched_at"])
+        if when is None:
+            return
+        try:
+            self.store.remember_dropped(exception.url, exception.source, exception.reason, when)
+        except SQLAlchemyError as exc:
+            self.stop_on_write_error(exc)
 
     def measure(self, record: ArticleRecord) -> None:
         """Count the fields this page has, keeping a few URLs of pages without each."""

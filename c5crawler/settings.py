@@ -53,6 +53,12 @@ ITEM_PIPELINES = {
     "c5crawler.pipelines.ArchivePipeline": 800,
 }
 
+# Archived records are written in batches, one transaction each: every N articles or
+# T seconds, whichever comes first, and at the end. A killed run loses at most the
+# batch not yet written (the next run fetches it again).
+C5_ARCHIVE_BATCH_SIZE = 50
+C5_ARCHIVE_BATCH_SECONDS = 1.0
+
 # What to archive: "diplomacy" keeps only articles enrichment gives the diplomacy
 # topic (the rules and threshold: c5crawler/enrich/data/relevance.toml), dropping the
 # rest as `c5/dropped/not diplomacy`; "all" archives everything, tagged.

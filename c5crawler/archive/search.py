@@ -39,24 +39,49 @@ class SearchHit:
 _COLUMNS = (Article.id, Article.url, Article.source, Article.kind, Article.title, Article.section, Article.published_at)
 
 
-def _sqlite_hits(query: str) -> Select[Any]:
-    fts = table("articles_fts", column("rowid"))
-    index = literal_column("articles_fts")
+_FTS = table("articles_fts", column("rowid"))
+_FTS_INDEX = literal_column("articles_fts")
+
+
+def _sqlite_hits(query: str, best: int | None = None) -> Select[Any]:
+    """Matching articles with their score.
+
+    With `best`, only the rows scoring at least as well as the `best`-th best are
+    joined to `articles`: the same first `best` rows by score (ties included), without
+    joining every match of a common word. Only for unfiltered queries by relevance.
+    """
     # Ranked inside the FTS table before the join: far faster on common words.
     # Title hits weigh 10, summary 3, body 1; bm25 is lower for better, so negate.
     hits = (
         select(
-            fts.c.rowid.label("id"),
-            (-func.bm25(index, literal_column("10.0"), literal_column("3.0"), literal_column("1.0"))).label("score"),
-            func.snippet(index, literal_column("-1"), *map(literal, _MARKERS), literal("…"), literal_column("16")).label(
-                "snippet"
-            ),
+            _FTS.c.rowid.label("id"),
+            (-func.bm25(_FTS_INDEX, literal_column("10.0"), literal_column("3.0"), literal_column("1.0"))).label("score"),
         )
-        .select_from(fts)
-        .where(index.op("MATCH")(fts_query(query)))
+        .select_from(_FTS)
+        .where(_FTS_INDEX.op("MATCH")(fts_query(query)))
         .cte("hits")
     )
-    return select(*_COLUMNS, hits.c.snippet, hits.c.score).join(hits, hits.c.id == Article.id)
+    if best is None:
+        return select(*_COLUMNS, hits.c.score).join(hits, hits.c.id == Article.id)
+    hits = hits.prefix_with("MATERIALIZED")  # bm25 once per row, read twice
+    cut = select(hits.c.score).order_by(hits.c.score.desc()).limit(1).offset(best - 1).scalar_subquery()
+    return (
+        select(*_COLUMNS, hits.c.score)
+        .join(hits, hits.c.id == Article.id)
+        .where(hits.c.score >= func.coalesce(cut, literal_column("-1e308")))
+    )
+
+
+def _sqlite_snippets(query: str, ids: list[int]) -> Select[Any]:
+    """Snippets of the rows shown only: snippet() reads the whole text of each row it is given."""
+    return (
+        select(
+            _FTS.c.rowid.label("id"),
+            func.snippet(_FTS_INDEX, literal_column("-1"), *map(literal, _MARKERS), literal("…"), literal_column("16")),
+        )
+        .select_from(_FTS)
+        .where(_FTS_INDEX.op("MATCH")(fts_query(query)), _FTS.c.rowid.in_(ids))
+    )
 
 
 _ENGLISH = literal_column("'english'::regconfig")
@@ -104,13 +129,22 @@ def search(
     if engine.dialect.name == "postgresql":
         sql = _postgres_query(query, where, sort, limit)
     else:
-        hits = where.apply(_sqlite_hits(query))
+        unfiltered = where == ArticleFilter()
+        hits = where.apply(_sqlite_hits(query, limit if unfiltered and sort == "relevance" and limit > 0 else None))
         sql = _ordered(hits, literal_column("score"), Article.published_at, sort).limit(limit)
     try:
         with engine.connect() as connection:
             rows = connection.execute(sql).all()
+            if engine.dialect.name == "postgresql":
+                snippets = {row.id: row.snippet for row in rows}
+            else:
+                ids = [row.id for row in rows]
+                snippets = dict(connection.execute(_sqlite_snippets(query, ids)).all()) if ids else {}  # type: ignore[arg-type]
     except DBAPIError as exc:
         reason = str(exc.orig or exc).strip().splitlines()[0]
         raise SearchQueryError(f"cannot search for {query[:80]!r}: {reason}") from exc
     # Snippets span paragraphs: one line each, for tables and CSV alike.
-    return [SearchHit(**{**row._mapping, "snippet": " ".join((row.snippet or "").split())}) for row in rows]
+    return [
+        SearchHit(**{**row._mapping, "snippet": " ".join((snippets.get(row.id) or "").split())})
+        for row in rows
+    ]

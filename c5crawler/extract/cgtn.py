@@ -211,13 +211,15 @@ def _body_paragraphs(tree: HtmlElement) -> tuple[list[str], list[str]]:
     if body is None:
         return [], []
     text_divs = [div for div in body.iter("div") if {"text", "en"} <= class_tokens(div)]
+    # Everything inside a text div (lxml keeps one proxy per node while it is referenced).
+    in_text_divs = {node for div in text_divs for node in div.iterdescendants()}
     paragraphs: list[str] = []
     headings: list[str] = []
     for block in body.iter(*_BLOCKS):
         if _skipped(block, body):
             continue
         is_heading = block.tag in _HEADING_TAGS or _wholly_bold(block)
-        if text_divs and not is_heading and not any(_inside(block, div) for div in text_divs):
+        if text_divs and not is_heading and block not in in_text_divs:
             continue
         text = element_text(block)
         if not text:

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from c5crawler.extract.html import (
     HtmlElement,
     absolute_url,
@@ -397,11 +399,15 @@ def _dates(tree: HtmlElement, title: str | None, url: str, images: list[Image]) 
     return dates
 
 
+_PAGE_DATE_CANDIDATES = etree.XPath(
+    '//*[@id="News_Body_Time" or contains(@class, "date") or contains(@class, "time")]'
+)
+
+
 def _page_date(tree: HtmlElement) -> str | None:
     """Text of a filled-in date element (`#News_Body_Time`, empty on old pages)."""
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
+    # XPath picks the few candidates (a superset), in document order; the test is below.
+    for element in _PAGE_DATE_CANDIDATES(tree):
         if element.get("id") == "News_Body_Time" or class_tokens(element) & {"date", "time", "news-date"}:
             text = clean_space(element.text_content())
             if _PAGE_DATE.search(text):

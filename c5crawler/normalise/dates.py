@@ -19,6 +19,9 @@ BEIJING: tzinfo = tz.gettz("Asia/Shanghai") or tz.tzoffset("CST", 8 * 3600)
 _TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _NOISE = re.compile(r"^\s*(updated|published|posted|release time|time)\s*[:：]?\s*", re.I)
+# Plain ISO 8601 (sitemaps, feeds, meta tags): read by the standard library, which gives
+# what dateutil gives for these, in a fraction of the time.
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:\d{2})?")
 _ZONE_WORDS = re.compile(r"\b(GMT|UTC)\s*([+-]\d{1,2})(?::?(\d{2}))?\b", re.I)
 
 
@@ -55,7 +58,10 @@ def parse_date(text: str | None, zone: tzinfo = BEIJING) -> ParsedDate | None:
         zone = tz.tzoffset(None, sign * (hours * 3600 + minutes * 60))
         cleaned = _ZONE_WORDS.sub(" ", cleaned)
     try:
-        value = date_parser.parse(cleaned, fuzzy=True, default=datetime(1, 1, 1))
+        if _ISO.fullmatch(cleaned):
+            value = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
+        else:
+            value = date_parser.parse(cleaned, fuzzy=True, default=datetime(1, 1, 1))
     except (ValueError, OverflowError):
         return None
     if value.year == 1:

@@ -8,11 +8,13 @@ words only.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable
 
 # Zero-width characters, BOM and soft hyphen: invisible, yet they split words for search.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# (a pattern: re.sub is several times faster than str.translate with a dict on long texts)
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 PARAGRAPH_SEPARATOR = "\n\n"
 
 
@@ -20,7 +22,7 @@ def clean_text(text: str | None) -> str:
     """NFC form, no invisible characters, every whitespace run (NBSP too) one space, stripped."""
     if not text:
         return ""
-    return " ".join(unicodedata.normalize("NFC", text).translate(_INVISIBLE).split())
+    return " ".join(_INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text)).split())
 
 
 def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:

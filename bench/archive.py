@@ -1,0 +1,128 @@
+"""Archive ingest (articles/s, SQLite with FTS5 and PostgreSQL) and search latency at 100,000 articles."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from c5crawler.archive import ArchiveStore, open_archive
+from c5crawler.archive.models import Article
+from c5crawler.archive.filters import ArticleFilter
+from c5crawler.archive.search import search
+from c5crawler.items import FetchedPage
+
+from extraction import page_sets
+from c5crawler.items import ExtractionError
+from c5crawler.records import record_of_page
+
+
+def sample_records() -> list[tuple[dict[str, Any], bytes]]:
+    """Real records (MFA transcripts with their turns, CGTN articles) with their HTML."""
+    out = []
+    for pages in page_sets().values():
+        for html, url in pages:
+            try:
+                out.append((record_of_page(html, url), html))
+            except ExtractionError:
+                continue
+    return out
+
+
+def ingest(url: str, count: int, batch: int) -> dict[str, Any]:
+    """Store `count` articles (copies of the real records under new URLs) in batches of `batch`."""
+    samples = sample_records()
+    store = ArchiveStore(open_archive(url))
+    entries = []
+    for i in range(count):
+        record, html = samples[i % len(samples)]
+        copy = {**record, "url": f"{record['url']}?copy={i}", "content_hash": f"{record['content_hash'][:48]}{i:016d}"}
+        entries.append((copy, FetchedPage(url=copy["url"], status=200, html=html, fetched_at="2024-04-01T00:00:00Z")))
+    start = time.perf_counter()
+    for i in range(0, count, batch):
+        store.save_many(entries[i : i + batch])  # type: ignore[arg-type]
+    seconds = time.perf_counter() - start
+    store.engine.dispose()
+    return {"articles": count, "batch": batch, "seconds": seconds, "per_second": count / seconds,
+            "turns_per_article": statistics.mean(len(r["turns"]) for r, _ in samples)}
+
+
+_VOCAB = (
+    "china beijing foreign ministry spokesperson press conference cooperation central asia kazakhstan "
+    "uzbekistan kyrgyzstan tajikistan turkmenistan united states europe trade tariffs talks summit "
+    "minister visit belt road initiative pandemic vaccine economy growth security taiwan hong kong "
+    "sovereignty development partnership dialogue sanctions agreement investment climate energy "
+    "railway port africa latin america russia india japan korea asean multilateral un wto"
+).split()
+
+
+def fill_for_search(url: str, count: int) -> float:
+    """`count` synthetic articles (Zipf-like word frequencies, ~250 words each) straight into the table."""
+    engine = open_archive(url)
+    rng = random.Random(1)
+    filler = [f"w{n}" for n in range(5000)]
+    weights = [1 / (rank + 1) for rank in range(len(filler))]
+    start = time.perf_counter()
+    base = datetime(2015, 1, 1, tzinfo=timezone.utc)
+    chunk = 5000
+    with engine.begin() as connection:
+        for first in range(0, count, chunk):
+            rows = []
+            for i in range(first, min(count, first + chunk)):
+                words = rng.choices(filler, weights, k=220) + rng.choices(_VOCAB, k=30)
+                rng.shuffle(words)
+                body = " ".join(words)
+                rows.append({
+                    "url": f"https://example.org/{i}", "source": ("cgtn", "mfa", "xinhua")[i % 3],
+                    "kind": "article", "title": " ".join(rng.choices(_VOCAB, k=8)), "summary": None,
+                    "section": ("China", "World", "Politics")[i % 3],
+                    "published_at": base + timedelta(minutes=53 * i), "updated_at": None,
+                    "date_raw": None, "date_source": "page", "date_precision": "minute", "body": body,
+                    "headings": [], "images": [], "topics": [], "language": "en", "extractor": "bench",
+                    "content_hash": f"{i:064d}", "first_seen_at": base, "last_seen_at": base,
+                })
+            connection.execute(insert(Article.__table__), rows)
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    return seconds
+
+
+QUERIES = {
+    "1 word": ["china", "kazakhstan", "sanctions", "vaccine", "w3"],
+    "2 words": ["central asia", "belt road", "press conference", "trade talks", "w7 w12"],
+    "3 words": ["foreign ministry spokesperson", "hong kong sovereignty", "china trade tariffs", "un climate summit"],
+    "phrase": ['"central asia"', '"press conference"', '"belt road"', '"foreign ministry"'],
+    "filtered + snippets": ["china", "central asia", '"press conference"', "sanctions"],
+}
+
+
+def search_latency(url: str, rounds: int) -> dict[str, dict[str, float]]:
+    engine = open_archive(url)
+    since = datetime(2018, 1, 1, tzinfo=timezone.utc)
+    until = datetime(2019, 1, 1, tzinfo=timezone.utc)
+    out = {}
+    for label, queries in QUERIES.items():
+        filtered = label.startswith("filtered")
+        times: list[float] = []
+        for round_ in range(rounds + 1):
+            for q in queries:
+                start = time.perf_counter()
+                if filtered:
+                    search(engine, q, ArticleFilter(source="mfa", since=since, until=until), limit=20)
+                else:
+                    search(engine, q, limit=20)
+                if round_:  # the first round warms the page cache
+                    times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        out[label] = {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))], "n": len(times)}
+    engine.dispose()
+    return out
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
