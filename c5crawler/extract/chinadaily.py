@@ -28,9 +28,11 @@ from c5crawler.extract.credits import split_byline
 from c5crawler.extract.dating import UrlDate, cross_checked
 from c5crawler.extract.fallback import with_fallback
 from c5crawler.extract.html import (
+    article_links,
+    article_title,
+    article_url,
     HtmlElement,
     absolute_url,
-    canonical_link,
     element_text,
     first,
     first_text,
@@ -93,15 +95,9 @@ def url_date(url: str) -> UrlDate | None:
     return UrlDate.day(int(match["y"]), int(match["m"]), int(match["d"])) if match else None
 
 
-def listing_links(html: str | bytes, url: str) -> list[str]:
+def listing_links(page: str | bytes, url: str) -> list[str]:
     """Article links of a section page, first pages only, one per article, in page order."""
-    tree = parse_html(html)
-    found: dict[str, str] = {}
-    for anchor in tree.iter("a"):
-        link = absolute_url(url, anchor.get("href"))
-        if link and is_article_url(link):
-            found.setdefault(canonical_url(link), first_page_url(link))
-    return list(found.values())
+    return article_links(page, url, is_article_url, canonical_url, keep=first_page_url)
 
 
 def next_page_url(tree: HtmlElement, url: str) -> str | None:
@@ -145,7 +141,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     paragraphs, headings = body_paragraphs(body)
     byline, credit, shown = split_info_line(first_text(tree, _INFO) or "")
     byline, by_agency = split_byline(byline)
-    page_url = _page_url(tree, url)
+    page_url = article_url(tree, url, is_article_url, canonical_url)
     dates: list[DateText] = []
     published = meta_content(tree, "publishdate", "article:published_time")
     if published:
@@ -156,7 +152,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
         url=page_url,
         source=SOURCE,
         kind="article",
-        title=_title(tree),
+        title=article_title(tree, _TITLE, _SITE_SUFFIX),
         summary=meta_content(tree, "description", "og:description"),
         section=_section(tree),
         dates=cross_checked(dates, url_date(page_url)),
@@ -175,18 +171,6 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     return raw
 
 
-def _page_url(tree: HtmlElement, url: str) -> str:
-    for candidate in (canonical_link(tree, url), meta_content(tree, "og:url"), url):
-        if candidate and is_article_url(candidate):
-            return canonical_url(candidate)
-    return canonical_url(url)
-
-
-def _title(tree: HtmlElement) -> str | None:
-    title = first_text(tree, _TITLE) or meta_content(tree, "og:title")
-    if title:
-        return title
-    return _SITE_SUFFIX.sub("", element_text(tree.find(".//title"))) or None
 
 
 def _section(tree: HtmlElement) -> str | None:

@@ -27,10 +27,9 @@ from c5crawler.extract.credits import split_byline
 from c5crawler.extract.dating import UrlDate, cross_checked
 from c5crawler.extract.fallback import with_fallback
 from c5crawler.extract.html import (
-    HtmlElement,
-    absolute_url,
-    canonical_link,
-    element_text,
+    article_links,
+    article_title,
+    article_url,
     first,
     first_text,
     meta_content,
@@ -78,15 +77,9 @@ def url_date(url: str) -> UrlDate | None:
     return UrlDate.month(int(match["y"]), int(match["m"])) if match else None
 
 
-def listing_links(html: str | bytes, url: str) -> list[str]:
+def listing_links(page: str | bytes, url: str) -> list[str]:
     """Article links of a section page, one per article, in page order."""
-    tree = parse_html(html)
-    found: dict[str, str] = {}
-    for anchor in tree.iter("a"):
-        link = absolute_url(url, anchor.get("href"))
-        if link and is_article_url(link):
-            found.setdefault(canonical_url(link), strip_tracking(link))
-    return list(found.values())
+    return article_links(page, url, is_article_url, canonical_url)
 
 
 def page_dates(text: str) -> list[DateText]:
@@ -106,7 +99,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     tree = parse_html(html)
     body = first(tree, _BODY)
     paragraphs, headings = body_paragraphs(body)
-    page_url = _page_url(tree, url)
+    page_url = article_url(tree, url, is_article_url, canonical_url)
     dates = page_dates(first_text(tree, _PUB_TIME) or "")
     published = meta_content(tree, "article:published_time", "publishdate")
     if published:
@@ -116,7 +109,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
         url=page_url,
         source=SOURCE,
         kind="article",
-        title=_title(tree),
+        title=article_title(tree, _TITLE, _SITE_SUFFIX),
         summary=meta_content(tree, "description", "og:description"),
         section=first_text(tree, _SECTION),
         dates=cross_checked(dates, url_date(page_url)),
@@ -132,17 +125,3 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     if not raw["title"] or not paragraphs:
         raw = with_fallback(raw, html, url)
     return raw
-
-
-def _page_url(tree: HtmlElement, url: str) -> str:
-    for candidate in (canonical_link(tree, url), meta_content(tree, "og:url"), url):
-        if candidate and is_article_url(candidate):
-            return canonical_url(candidate)
-    return canonical_url(url)
-
-
-def _title(tree: HtmlElement) -> str | None:
-    title = first_text(tree, _TITLE) or meta_content(tree, "og:title")
-    if title:
-        return title
-    return _SITE_SUFFIX.sub("", element_text(tree.find(".//title"))) or None

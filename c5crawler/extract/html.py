@@ -198,3 +198,41 @@ def strip_tracking(url: str) -> str:
     parts = urlsplit(url.strip())
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def article_links(
+    html: str | bytes,
+    url: str,
+    is_article: Callable[[str], bool],
+    canonical: Callable[[str], str],
+    keep: Callable[[str], str] = strip_tracking,
+) -> list[str]:
+    """Article links of a listing page, one per article (by `canonical`), in page order.
+
+    Each link is kept as `keep` gives it: by default where the page points (a
+    mirror stays a mirror) without tracking parameters.
+    """
+    found: dict[str, str] = {}
+    for anchor in parse_html(html).iter("a"):
+        link = absolute_url(url, anchor.get("href"))
+        if link and is_article(link):
+            found.setdefault(canonical(link), keep(link))
+    return list(found.values())
+
+
+def article_url(
+    tree: HtmlElement, url: str, is_article: Callable[[str], bool], canonical: Callable[[str], str]
+) -> str:
+    """The article's identity: its canonical link or og:url when that is an article URL, else `url`."""
+    for candidate in (canonical_link(tree, url), meta_content(tree, "og:url"), url):
+        if candidate and is_article(candidate):
+            return canonical(candidate)
+    return canonical(url)
+
+
+def article_title(tree: HtmlElement, selectors: Iterable[Selector], site_suffix: re.Pattern[str]) -> str | None:
+    """The headline: the site's own element, else og:title, else `<title>` without the site's name."""
+    title = first_text(tree, selectors) or meta_content(tree, "og:title")
+    if title:
+        return title
+    return site_suffix.sub("", element_text(tree.find(".//title"))) or None
