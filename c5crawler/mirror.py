@@ -76,7 +76,13 @@ def serve(
     handler = partial(
         MirrorHandler, directory=str(root), substitute=substitute, redirects=redirects or {}
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base:
+        yield base
+
+
+@contextmanager
+def serving(server: ThreadingHTTPServer) -> Iterator[str]:
+    """Run `server` (bound to 127.0.0.1) in a background thread; yields its base URL."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

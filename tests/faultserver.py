@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from c5crawler.mirror import PLACEHOLDER
+from c5crawler.mirror import PLACEHOLDER, serving
 
 Behaviour = Callable[["FaultHandler"], None]
 
@@ -55,15 +55,20 @@ def slow(seconds: float, then: Behaviour) -> Behaviour:
     return behave
 
 
+def send_half(handler: FaultHandler, body: bytes) -> None:
+    """A 200 whose Content-Length promises `body`, and only its first half."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body[: len(body) // 2])
+
+
 def reset_mid_body(body: bytes = b"<html>" + b"x" * 4000) -> Behaviour:
     """Headers and half the body, then a TCP reset (SO_LINGER 0), as the MFA servers do."""
 
     def behave(handler: FaultHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body[: len(body) // 2])
+        send_half(handler, body)
         handler.wfile.flush()
         handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         handler.close_connection = True
@@ -76,11 +81,7 @@ def truncated(body: bytes = b"<html>" + b"x" * 4000) -> Behaviour:
     """A Content-Length promising more than is sent before an orderly close."""
 
     def behave(handler: FaultHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body[: len(body) // 2])
+        send_half(handler, body)
         handler.close_connection = True
 
     return behave
@@ -178,14 +179,8 @@ class _Server(ThreadingHTTPServer):
 def fault_server(plan: FaultPlan) -> Iterator[str]:
     """Serve `plan` on 127.0.0.1 on a free port; yields the base URL."""
     handler = type("PlannedHandler", (FaultHandler,), {"plan": plan})
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Server(("127.0.0.1", 0), handler)) as base:
+        yield base
 
 
 def refused_url() -> str:
