@@ -32,15 +32,19 @@ class ArticleFilter:
     mentions: str | None = None  # a country, person or organisation the article mentions
     topic: str | None = None  # a topic it is tagged with, e.g. diplomacy
 
+    def dates(self) -> list[ColumnElement[bool]]:
+        """The conditions on the publication date alone."""
+        return [
+            *([Article.published_at >= self.since] if self.since else []),
+            *([Article.published_at < self.until] if self.until else []),
+        ]
+
     def apply(self, query: Select[Any]) -> Select[Any]:
+        query = query.where(*self.dates())
         if self.source:
             query = query.where(Article.source == self.source)
         if self.kind:
             query = query.where(Article.kind == self.kind)
-        if self.since:
-            query = query.where(Article.published_at >= self.since)
-        if self.until:
-            query = query.where(Article.published_at < self.until)
         if self.section:
             query = query.where(_same_name(Article.section, self.section))
         # Aliases: the query may itself read credits or turns (export does), and the

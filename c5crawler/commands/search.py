@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 from typing import Any, Callable
 
@@ -13,12 +14,17 @@ FIELDS = ["id", "published_at", "source", "kind", "section", "title", "url", "sn
 
 
 def register(command: Callable[..., argparse.ArgumentParser], *parents: argparse.ArgumentParser) -> None:
-    from c5crawler.archive.search import SORTS
+    from c5crawler.archive.search import RANK_WINDOW, SORTS
 
     search = command("search", "full-text search of the archive", *parents)
     search.add_argument("query", help='words (all must match), "a phrase", OR, a NOT b, prefix*, (groups)')
     search.add_argument("--sort", choices=SORTS, default="relevance", help="relevance (default), newest or oldest first")
     search.add_argument("--limit", type=positive, default=20, help="at most this many results (20)")
+    search.add_argument(
+        "--rank-all",
+        action="store_true",
+        help=f"by relevance, rank every match (slower on common words); else the {RANK_WINDOW:,} most recently archived",
+    )
     search.add_argument("--format", choices=FORMATS, default="table", help="table (default), json or csv")
     search.add_argument("--json", action="store_const", const="json", dest="format", help="same as --format json")
     search.set_defaults(func=run)
@@ -26,11 +32,18 @@ def register(command: Callable[..., argparse.ArgumentParser], *parents: argparse
 
 def run(args: argparse.Namespace) -> int:
     from c5crawler.archive import open_archive
-    from c5crawler.archive.search import SearchQueryError, search
+    from c5crawler.archive.search import RANK_WINDOW, SearchQueryError, more_matches_than, search
 
     engine = open_archive(archive_url(args), create=False)
+    where, window = article_filter(args), None if args.rank_all else RANK_WINDOW
     try:
-        hits = search(engine, args.query, article_filter(args), sort=args.sort, limit=args.limit)
+        hits = search(engine, args.query, where, sort=args.sort, limit=args.limit, window=window)
+        if window and args.sort == "relevance" and len(hits) == args.limit and more_matches_than(engine, args.query, where, window):
+            print(
+                f"note: more than {window:,} articles match; ranked the {window:,} most recently archived "
+                "(add words or filters, or --rank-all to rank them all)",
+                file=sys.stderr,
+            )
     except SearchQueryError as exc:
         raise UsageError(f"bad search query: {exc}") from None
     finally:
