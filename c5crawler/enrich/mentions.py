@@ -42,12 +42,14 @@ def organisations() -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def _officials() -> Scanner:
+    """The officials' full names and surnames, in one pass (a turn of a transcript)."""
     index = people()
     return Scanner(index.full, index.surnames)
 
 
 @lru_cache(maxsize=1)
 def _names() -> Scanner:
+    """Every name list, in one pass over an article."""
     index = people()
     return Scanner(countries(), organisations(), index.full, index.surnames)
 
