@@ -10,8 +10,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
 from c5crawler.mirror import serve
 from c5crawler.normalise.dates import parse_date
+from c5crawler.spiders.mfa import MfaSpider
 from tests.conftest import REAL_PAGES, c5, needs_real_pages, scrapy_crawl
 
 # "on July 3, 2020", also the malformed "on June11, 2018".
@@ -133,3 +137,23 @@ def test_unknown_section_is_a_one_line_error(archive_path: Path) -> None:
         "c5crawler: error: -a sections: unknown section 'nope' (known: press_conferences, "
         "spokesperson_remarks, minister_activities, minister_speeches, speeches, ministry_news)"
     ]
+
+
+def test_system_page_at_the_article_url_is_a_deletion() -> None:
+    """The "gone" page served (HTTP 200) at the article's own URL marks it deleted; a page
+    without an article body is dropped; an article is read."""
+    crawler = get_crawler(MfaSpider)
+    spider = MfaSpider.from_crawler(crawler)
+    url = "https://www.mfa.gov.cn/eng/xw/fyrbt/lxjzh/202403/t20240312_11258093.html"
+
+    def items(fixture: str) -> list[dict]:
+        response = HtmlResponse(url=url, body=(FIXTURES / fixture).read_bytes(), request=Request(url))
+        return [dict(item) for item in spider.parse_article(response)]
+
+    [deleted] = items("system_deleted.html")
+    assert deleted["deleted_url"] == url and "raw" not in deleted
+    [article] = items("press_conference_lin_jian.html")
+    assert article["raw"]["kind"] == "press_conference"
+    [dropped] = items("listing_index.html")
+    assert dropped["dropped_url"] == url and dropped["drop_reason"].startswith("no article body")
+    assert crawler.stats.get_value("c5/deleted_page") == 1

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from c5crawler.enrich import enrich_record, is_diplomacy
+from c5crawler.enrich.gazetteer import Gazetteer, Scanner
 from c5crawler.extract import extract_page
 from c5crawler.extract.mfa import extract_article
 from c5crawler.items import ArticleRecord
@@ -132,3 +133,22 @@ def test_real_countries_are_counted_per_transcript() -> None:
     # June 29, 2020 (Australia, Mongolia, Malawi questions) and March 19, 2020 differ.
     assert names(a, "countries")["Australia"] >= 10 and "Australia" not in names(b, "countries")
     assert names(b, "countries")["Taiwan"] >= 1 and "Taiwan" not in names(a, "countries")
+
+
+def test_one_pass_over_several_lists_finds_what_each_list_finds_alone() -> None:
+    # Overlapping lists ("head of state" / "state visit"), a masking form, the longest
+    # form, word boundaries, and a letter whose lower case is longer ("İ").
+    roles = Gazetteer({"head of state": "head of state", "state councilor": "state councilor"}, ignore_case=True)
+    events = Gazetteer({"state visit": "visit", "visit": "visit", "talks": "talks", "held talks": "talks"}, ignore_case=True)
+    masks = Gazetteer({"talks show": None, "visits": "visit"}, ignore_case=True)
+    text = "The Head of State visit. Held talks; talks show. State Councilor-visits, İstanbul talks+ talksx visit."
+    scanner = Scanner(roles, events, masks)
+    assert scanner.find(text) == (roles.find(text), events.find(text), masks.find(text))
+    assert [h.surface for h in events.find("The Head of State visit. Held talks; talks show.")] == [
+        "State visit",
+        "Held talks",
+        "talks",
+    ]
+    assert [h.value for h in masks.find("talks show, visits")] == ["visit"]
+    with pytest.raises(ValueError):
+        Scanner(roles, Gazetteer({"China": "China"}))

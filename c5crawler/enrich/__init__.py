@@ -6,7 +6,7 @@ both run. The name lists and rules are data files in `data/` (see the README).
 
 from __future__ import annotations
 
-from c5crawler.enrich.mentions import find_mentions, person_references
+from c5crawler.enrich.mentions import find_mentions, names_in, person_references
 from c5crawler.enrich.quotes import find_quotes
 from c5crawler.enrich.relevance import diplomacy_topic, rules
 from c5crawler.items import ArticleRecord, Quote
@@ -18,15 +18,15 @@ def enrich_record(record: ArticleRecord) -> ArticleRecord:
     """A copy of the record with `mentions`, `quotes` and `topics` filled in."""
     title = record["title"]
     text = f"{title}\n\n{record['body']}"
-    refs = person_references(text)
+    names = names_in(text)
     day = (record.get("published_at") or "")[:10] or None
-    mentions = find_mentions(text, refs, day)
+    mentions = find_mentions(names, day)
     score, reasons = diplomacy_topic(text, mentions)
     topics = [{"name": DIPLOMACY, "score": score, "reasons": reasons}] if score >= rules().threshold else []
     return {
         **record,
         "mentions": mentions,
-        "quotes": _turn_quotes(record) if record["turns"] else find_quotes(text, refs, start=len(title) + 2),
+        "quotes": _turn_quotes(record) if record["turns"] else find_quotes(text, names.people, start=len(title) + 2),
         "topics": topics,
     }
 

@@ -1,18 +1,25 @@
-"""Name lists compiled to one regular expression each, so a text is scanned once per list."""
+"""Name lists matched as whole words, the longest form first; several lists in one pass over a text."""
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from functools import cached_property
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
+
+# A letter, digit, "." or "+" before a form means it is part of a longer word, and so
+# does a letter, digit or "+" after it, or a "." that goes on ("Turkmen" in
+# "Turkmenistan", "US" in "USB", "C5" in "C+C5", "U.S" in "U.S.A"); hyphens are
+# boundaries ("China-Pakistan" names both).
+_WORD_BEFORE = r"(?<![\w.+])"
+_WORD_AFTER = r"(?![\w+]|\.\w)"
 
 
 def load_data(name: str) -> dict[str, Any]:
@@ -21,8 +28,7 @@ def load_data(name: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: hits are made by the thousand on a long transcript
     value: str | None  # what the matched form stands for (None: a masking phrase)
     surface: str  # the text as printed
     start: int
@@ -41,42 +47,87 @@ class Gazetteer:
         # Case is ignored by matching lower-cased forms in lower-cased text: a regex
         # flag would make every position slower.
         self.forms = {(f.lower() if ignore_case else f): v for f, v in forms.items()}
-        # A letter, digit or "+" next to a form means it is part of a longer word
-        # ("Turkmen" in "Turkmenistan", "US" in "USB", "C5" in "C+C5"); hyphens are
-        # boundaries ("China-Pakistan" names both).
+
+    @cached_property
+    def _alone(self) -> Scanner:  # compiled on first use: most lists are read with others
+        return Scanner(self)
+
+    def find(self, text: str) -> list[Hit]:
+        """The forms in `text`, in order, none overlapping another (masks dropped)."""
+        return self._alone.find(text)[0]
+
+
+class Scanner:
+    """Several gazetteers (all of one case rule) read in one pass over a text.
+
+    Scanning a long transcript costs per character, not per form: one pattern for
+    all the lists reads each character once instead of once per list. At each word
+    start it captures every list's longest form there; each list then keeps its
+    non-overlapping hits, as a scan of that list alone would.
+    """
+
+    def __init__(self, *gazetteers: Gazetteer) -> None:
+        if len({g.ignore_case for g in gazetteers}) != 1:
+            raise ValueError("a scanner reads gazetteers of one case rule")
+        self.gazetteers = gazetteers
+        self.ignore_case = gazetteers[0].ignore_case
+        every = [form for g in gazetteers for form in g.forms]
+        # Cheapest test first: most positions fail the first-letter class, most of
+        # the rest the word start; only then are the lists tried.
         self.pattern = re.compile(
-            rf"(?={_first_letters(self.forms)})(?<![\w.+])(?:{_alternation(self.forms)})(?![\w+]|\.\w)"
+            _first_letters(every)
+            + _WORD_BEFORE
+            + f"(?={_trie(every)}{_WORD_AFTER})"
+            + "".join(f"(?=(?:({_trie(g.forms)}){_WORD_AFTER})?)" for g in gazetteers)
         )
 
-    def find(self, text: str) -> Iterator[Hit]:
+    def find(self, text: str) -> tuple[list[Hit], ...]:
+        """Each gazetteer's hits in `text`, in the order the gazetteers were given."""
         lowered = text.lower() if self.ignore_case else text
         if len(lowered) != len(text):  # a rare letter whose lower case is longer: offsets would shift
-            lowered, text = text.lower(), text.lower()
+            lowered = text = text.lower()
+        hits: tuple[list[Hit], ...] = tuple([] for _ in self.gazetteers)
+        free_from = [0] * len(self.gazetteers)  # where each list's next hit may start
         for match in self.pattern.finditer(lowered):
-            value = self.forms[match.group(0)]
-            if value is not None:
-                yield Hit(value, text[match.start() : match.end()], match.start(), match.end())
+            start = match.start()  # every list's form starts here (or is None)
+            for index, form in enumerate(match.groups()):
+                if form is None or start < free_from[index]:  # inside the list's last hit
+                    continue
+                end = free_from[index] = start + len(form)
+                value = self.gazetteers[index].forms[form]
+                if value is not None:
+                    hits[index].append(Hit(value, text[start:end], start, end))
+        return hits
 
 
 def _first_letters(forms: Iterable[str]) -> str:
-    """A character class of the forms' first letters: most positions fail this one test."""
-    return "[" + "".join(sorted({re.escape(f[0]) for f in forms})) + "]"
+    """A lookahead for the forms' first letters: most positions fail this one test."""
+    return "(?=[" + "".join(sorted({re.escape(f[0]) for f in forms})) + "])"
 
 
-def _alternation(forms: Iterable[str]) -> str:
-    """One alternation, grouped by first letter so the engine tries few forms per position.
+def _trie(forms: Iterable[str]) -> str:
+    """One alternation of the forms, nested by shared prefix, a longer form before its prefix.
 
-    A flat alternation of hundreds of names made a long transcript several times
-    slower to scan than to extract. Within a group, alternation takes the first
-    form that matches, so the longest comes first.
+    Nesting lets the engine try one branch per letter instead of every form; trying
+    the longer continuation first (and backtracking to a shorter one when the text
+    goes on as a word) makes the match the longest form that ends at a word boundary.
     """
-    groups: dict[str, list[str]] = {}
+    root: dict[str, Any] = {}
     for form in forms:
-        groups.setdefault(form[0], []).append(form[1:])
-    return "|".join(
-        re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in sorted(rests, key=len, reverse=True)) + ")"
-        for first, rests in groups.items()
-    )
+        node = root
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a form ends here
+    return _node_pattern(root)
+
+
+def _node_pattern(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _node_pattern(child) for char, child in node.items() if char]
+    if "" in node and branches:
+        branches.append("")  # the form ending here, tried last
+    if len(branches) <= 1:
+        return "".join(branches)
+    return "(?:" + "|".join(branches) + ")"
 
 
 def forms_of(entries: Iterable[Mapping[str, Any]]) -> dict[str, str]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
 
-from c5crawler.enrich.gazetteer import Gazetteer, Hit, forms_of, load_data
+from c5crawler.enrich.gazetteer import Gazetteer, Hit, Scanner, forms_of, load_data
 from c5crawler.enrich.people import offices_of, people
 
 # A surname followed by another capitalised word is someone else's full name
@@ -39,23 +40,56 @@ def organisations() -> Gazetteer:
     return Gazetteer(forms_of(load_data("organisations.toml")["organisation"]))
 
 
+@lru_cache(maxsize=1)
+def _officials() -> Scanner:
+    """The officials' full names and surnames, in one pass (a turn of a transcript)."""
+    index = people()
+    return Scanner(index.full, index.surnames)
+
+
+@lru_cache(maxsize=1)
+def _names() -> Scanner:
+    """Every name list, in one pass over an article."""
+    index = people()
+    return Scanner(countries(), organisations(), index.full, index.surnames)
+
+
+@dataclass(frozen=True)
+class Names:
+    """Countries, organisations and listed officials named in a text, each in order."""
+
+    countries: list[Hit]
+    organisations: list[Hit]
+    people: list[Hit]  # as person_references gives them
+
+
+def names_in(text: str) -> Names:
+    """Every name of the lists in `text`, read in one pass."""
+    found_countries, found_organisations, full, surnames = _names().find(text)
+    return Names(found_countries, found_organisations, _references(text, full, surnames))
+
+
 def person_references(text: str) -> list[Hit]:
     """Every reference to a listed official, in order, each resolved to the full name.
 
     A surname alone counts only after the full name appeared earlier in the same
     text, and then stands for the last such person named ("Wang" after "Wang Yi").
     """
+    return _references(text, *_officials().find(text))
+
+
+def _references(text: str, full: list[Hit], surnames: list[Hit]) -> list[Hit]:
+    """person_references from the text's full-name and surname hits."""
     index = people()
-    full = list(index.full.find(text))
     covered = [(h.start, h.end) for h in full]
-    surnames = [
+    alone = [
         h
-        for h in index.surnames.find(text)
+        for h in surnames
         if not any(s <= h.start < e for s, e in covered) and not _NAME_GOES_ON.match(text, h.end)
     ]
     refs: list[Hit] = []
     last_with_surname: dict[str, str] = {}
-    for hit in sorted(full + surnames, key=lambda h: h.start):
+    for hit in sorted(full + alone, key=lambda h: h.start):
         if hit.value in index.by_name:
             last_with_surname[index.by_name[hit.value].surname] = hit.value
             refs.append(hit)
@@ -70,14 +104,14 @@ def counted(hits: Iterable[Hit]) -> list[dict[str, object]]:
     return [{"name": name, "count": count} for name, count in counts.most_common()]
 
 
-def find_mentions(text: str, refs: list[Hit], day: str | None) -> dict[str, list[dict[str, object]]]:
+def find_mentions(names: Names, day: str | None) -> dict[str, list[dict[str, object]]]:
     """The record's `mentions`: countries, people (with their offices) and organisations."""
     index = people()
-    persons = counted(refs)
+    persons = counted(names.people)
     for entry in persons:
         entry["offices"] = offices_of(index.by_name[str(entry["name"])], day)
     return {
-        "countries": counted(countries().find(text)),
+        "countries": counted(names.countries),
         "people": persons,
-        "organisations": counted(organisations().find(text)),
+        "organisations": counted(names.organisations),
     }

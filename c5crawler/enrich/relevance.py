@@ -7,16 +7,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from c5crawler.enrich.gazetteer import Gazetteer, load_data
+from c5crawler.enrich.gazetteer import Gazetteer, Scanner, load_data
 
 
 @dataclass(frozen=True)
 class Rules:
     threshold: float
     signals: dict[str, dict[str, Any]]  # name -> {weight, cap}
-    events: Gazetteer  # phrase -> event kind
-    roles: Gazetteer  # phrase -> itself
-    vocabulary: Gazetteer
+    phrases: Scanner  # events (phrase -> event kind), roles and vocabulary (phrase -> itself)
 
 
 @lru_cache(maxsize=1)
@@ -27,9 +25,11 @@ def rules() -> Rules:
     return Rules(
         threshold=float(data["threshold"]),
         signals=signals,
-        events=Gazetteer({p: kind for kind, phrases in kinds.items() for p in phrases}, ignore_case=True),
-        roles=Gazetteer({p: p for p in signals["roles"]["phrases"]}, ignore_case=True),
-        vocabulary=Gazetteer({p: p for p in signals["vocabulary"]["phrases"]}, ignore_case=True),
+        phrases=Scanner(
+            Gazetteer({p: kind for kind, phrases in kinds.items() for p in phrases}, ignore_case=True),
+            Gazetteer({p: p for p in signals["roles"]["phrases"]}, ignore_case=True),
+            Gazetteer({p: p for p in signals["vocabulary"]["phrases"]}, ignore_case=True),
+        ),
     )
 
 
@@ -38,13 +38,14 @@ def diplomacy_topic(
 ) -> tuple[float, list[str]]:
     """The diplomacy score of an article and the reasons for it, e.g. "events: talks, visit"."""
     r = rules()
+    events, roles, vocabulary = r.phrases.find(text)
     found: dict[str, list[str]] = {
         "officials": _names(mentions["people"]),
         "countries": _names(mentions["countries"]),
         "organisations": _names(mentions["organisations"]),
-        "events": _distinct(h.value for h in r.events.find(text)),
-        "roles": _distinct(h.value.lower() for h in r.roles.find(text)),
-        "vocabulary": _distinct(h.value.lower() for h in r.vocabulary.find(text)),
+        "events": _distinct(h.value for h in events),
+        "roles": _distinct(h.value.lower() for h in roles),
+        "vocabulary": _distinct(h.value.lower() for h in vocabulary),
     }
     score = 0.0
     reasons = []

@@ -21,7 +21,6 @@ from c5crawler.extract.html import (
     element_text,
     first,
     first_text,
-    meta_content,
     parse_html,
     strip_tracking,
 )
@@ -41,9 +40,10 @@ _LISTING_LINKS = CSSSelector(
     ".cg-title h3 a, .cg-title h4 a, div.top-news-item-content a, a[data-news-id]"
 )
 _TITLE = (CSSSelector("div.news-title"),)
+_SECTION_DATE_DIV = (CSSSelector("div.news-section-date"),)
 _DATE = (
     CSSSelector("div.news-author span.date"),
-    CSSSelector("div.news-section-date"),
+    *_SECTION_DATE_DIV,
     # Elsewhere, but not in a list: related and top-news lists date their own items.
     etree.XPath("//span[contains(concat(' ', normalize-space(@class), ' '), ' date ')][not(ancestor::li)]"),
 )
@@ -113,26 +113,30 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     """Raw fields of one CGTN article page; the generic extractor steps in when the
     site's selectors find no title or no body. Raises ExtractionError when neither can."""
     tree = parse_html(html)
-    paragraphs, headings = _body_paragraphs(tree)
+    # Read once what several fields need: each is a walk over a ~150 KB page.
+    metas = _metas(tree)
+    canonical = canonical_link(tree, url)
+    body = first(tree, _BODY)
+    paragraphs, headings = _body_paragraphs(body)
     raw = RawArticle(
-        url=_page_url(tree, url),
+        url=_page_url(canonical, metas, url),
         source="cgtn",
-        kind=_kind(tree, url, paragraphs),
-        title=_title(tree),
-        summary=meta_content(tree, "description", "og:description", "twitter:description"),
+        kind=_kind(tree, url, canonical, paragraphs),
+        title=_title(tree, metas),
+        summary=_meta(metas, "description", "og:description", "twitter:description"),
         section=_section(tree),
-        dates=_dates(tree),
+        dates=_dates(tree, metas),
         byline=first_text(tree, _BYLINE),
         agency_text=first_text(tree, _AGENCY),
         paragraphs=paragraphs,
         headings=headings,
-        images=_images(tree, url),
+        images=_images(body, url),
         language="en",
         extractor="cgtn",
     )
     if not raw["title"] or not (paragraphs or raw["kind"] == "video"):
         try:
-            raw = _with_fallback(raw, html, url)
+            raw = _with_fallback(raw, tree, url)
         except ExtractionError:
             raise ExtractionError("no text" if raw["title"] else "no title") from None
     if not raw.get("title"):
@@ -142,25 +146,50 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     return raw
 
 
-def _page_url(tree: HtmlElement, url: str) -> str:
+def _metas(tree: HtmlElement) -> dict[str, str]:
+    """Each `<meta>` name, property and itemprop (lower-cased) -> the first non-empty content.
+
+    What `meta_content` finds for a key, read in one walk for all the keys a page needs.
+    """
+    metas: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = clean_space(meta.get("content"))
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = (meta.get(attribute) or "").strip().lower()
+            if key:
+                metas.setdefault(key, content)
+    return metas
+
+
+def _meta(metas: dict[str, str], *keys: str) -> str | None:
+    """The content of the first of `keys` the page has (keys in lower case)."""
+    return next((metas[key] for key in keys if key in metas), None)
+
+
+def _page_url(canonical: str | None, metas: dict[str, str], url: str) -> str:
     """The page's own article URL (canonical link, then og:url), else the request URL."""
-    for candidate in (canonical_link(tree, url), meta_content(tree, "og:url")):
+    for candidate in (canonical, _meta(metas, "og:url")):
         if candidate and is_article_url(candidate):
             return canonical_url(candidate)
     return canonical_url(url)
 
 
-def _kind(tree: HtmlElement, url: str, paragraphs: list[str]) -> str:
-    hosts = {urlsplit(url).hostname, urlsplit(canonical_link(tree, url) or "").hostname}
+def _kind(tree: HtmlElement, url: str, canonical: str | None, paragraphs: list[str]) -> str:
+    hosts = {urlsplit(url).hostname, urlsplit(canonical or "").hostname}
     if "video.cgtn.com" in hosts:
         return "video"
-    has_stream = any(".m3u8" in (node.get("data-video") or "") for node in _VIDEO(tree))
     words = sum(len(p.split()) for p in paragraphs)
-    return "video" if has_stream and words < _VIDEO_MAX_WORDS else "article"
+    # Words first: a long text is an article whatever it embeds, without a walk over the page.
+    if words >= _VIDEO_MAX_WORDS:
+        return "article"
+    has_stream = any(".m3u8" in (node.get("data-video") or "") for node in _VIDEO(tree))
+    return "video" if has_stream else "article"
 
 
-def _title(tree: HtmlElement) -> str | None:
-    title = first_text(tree, _TITLE) or meta_content(tree, "og:title", "twitter:title")
+def _title(tree: HtmlElement, metas: dict[str, str]) -> str | None:
+    title = first_text(tree, _TITLE) or _meta(metas, "og:title", "twitter:title")
     if title:
         return title
     head_title = tree.find(".//title")
@@ -172,11 +201,11 @@ def _section(tree: HtmlElement) -> str | None:
     section = first_text(tree, _SECTION)
     if section:
         return section
-    match = _SECTION_DATE.match(first_text(tree, (CSSSelector("div.news-section-date"),)) or "")
+    match = _SECTION_DATE.match(first_text(tree, _SECTION_DATE_DIV) or "")
     return (match.group("section") or None) if match else None
 
 
-def _dates(tree: HtmlElement) -> list[DateText]:
+def _dates(tree: HtmlElement, metas: dict[str, str]) -> list[DateText]:
     """Page date first (what readers see), then meta dates."""
     dates: list[DateText] = []
     shown = first_text(tree, _DATE)
@@ -190,24 +219,25 @@ def _dates(tree: HtmlElement) -> list[DateText]:
         ("article:modified_time", "updated"),
         ("og:updated_time", "updated"),
     ):
-        value = meta_content(tree, key)
+        value = _meta(metas, key)
         if value:
             dates.append(DateText(text=value, source="meta", role=role))
     for script in tree.iter("script"):
-        match = _GTAG_PUBLISH_DATE.search(script.text or "")
+        text = script.text or ""
+        # The literal test first: a regex search through ~100 KB of inline scripts is slow.
+        match = _GTAG_PUBLISH_DATE.search(text) if "publish_date" in text else None
         if match:
             dates.append(DateText(text=match.group(1), source="meta", role="published"))
             break
     return dates
 
 
-def _body_paragraphs(tree: HtmlElement) -> tuple[list[str], list[str]]:
-    """Paragraphs and subheadings of `div#cmsMainContent`, in order.
+def _body_paragraphs(body: HtmlElement | None) -> tuple[list[str], list[str]]:
+    """Paragraphs and subheadings of the body (`div#cmsMainContent`), in order.
 
     Paragraphs come from the `text en` divs when there are any, else from every `<p>`;
     subheadings (h2-h4, or a short paragraph that is wholly bold) are both.
     """
-    body = first(tree, _BODY)
     if body is None:
         return [], []
     text_divs = [div for div in body.iter("div") if {"text", "en"} <= class_tokens(div)]
@@ -218,20 +248,14 @@ def _body_paragraphs(tree: HtmlElement) -> tuple[list[str], list[str]]:
     for block in body.iter(*_BLOCKS):
         if _skipped(block, body):
             continue
-        is_heading = block.tag in _HEADING_TAGS or _wholly_bold(block)
-        if text_divs and not is_heading and block not in in_text_divs:
-            continue
         text = element_text(block)
-        if not text:
+        is_heading = block.tag in _HEADING_TAGS or _wholly_bold(block, text)
+        if not text or (text_divs and not is_heading and block not in in_text_divs):
             continue
         paragraphs.append(text)
         if is_heading:
             headings.append(text)
     return paragraphs, headings
-
-
-def _inside(element: HtmlElement, ancestor: HtmlElement) -> bool:
-    return any(node is ancestor for node in element.iterancestors())
 
 
 def _skipped(element: HtmlElement, body: HtmlElement) -> bool:
@@ -244,16 +268,15 @@ def _skipped(element: HtmlElement, body: HtmlElement) -> bool:
     return False
 
 
-def _wholly_bold(paragraph: HtmlElement) -> bool:
-    if paragraph.tag != "p":
+def _wholly_bold(paragraph: HtmlElement, text: str) -> bool:
+    """Is the paragraph (whose text is `text`) all in `<strong>`/`<b>`?"""
+    if paragraph.tag != "p" or not text:
         return False
-    text = element_text(paragraph)
     bold = clean_space(" ".join(element_text(b) for b in paragraph.iter("strong", "b")))
-    return bool(text) and bold == text and len(text.split()) <= _MAX_HEADING_WORDS
+    return bold == text and len(text.split()) <= _MAX_HEADING_WORDS
 
 
-def _images(tree: HtmlElement, url: str) -> list[Image]:
-    body = first(tree, _BODY)
+def _images(body: HtmlElement | None, url: str) -> list[Image]:
     if body is None:
         return []
     images: list[Image] = []
@@ -280,9 +303,9 @@ def _caption(img: HtmlElement) -> str | None:
     return None
 
 
-def _with_fallback(raw: RawArticle, html: str | bytes, url: str) -> RawArticle:
-    """The generic extractor's reading, keeping what the site's selectors did find."""
-    generic = extract_generic(html, url, "cgtn")
+def _with_fallback(raw: RawArticle, tree: HtmlElement, url: str) -> RawArticle:
+    """The generic extractor's reading of the same tree, keeping what the site's selectors did find."""
+    generic = extract_generic(tree, url, "cgtn")
     merged = RawArticle(**generic)
     merged["url"] = raw["url"]
     merged["kind"] = raw["kind"]

@@ -12,20 +12,21 @@ from typing import Any
 from lxml import etree
 from trafilatura import bare_extraction
 
-from c5crawler.extract.html import canonical_link, clean_space, meta_content, parse_html, strip_tracking
+from c5crawler.extract.html import HtmlElement, canonical_link, clean_space, meta_content, parse_html, strip_tracking
 from c5crawler.items import DateText, ExtractionError, RawArticle
 
 # trafilatura's element names for blocks of running text (its XML output format).
 _TEXT_BLOCKS = frozenset({"p", "quote", "item"})
 
 
-def extract_generic(html: str | bytes, url: str, source: str) -> RawArticle:
+def extract_generic(html: str | bytes | HtmlElement, url: str, source: str) -> RawArticle:
     """Title, text, headings, byline and date of any article-like page.
 
+    `html` may be the tree a site extractor already parsed (trafilatura reads a copy).
     Raises ExtractionError for input that is not HTML, or when nothing
     article-like is found.
     """
-    tree = parse_html(html)
+    tree = html if isinstance(html, HtmlElement) else parse_html(html)
     page_url = canonical_link(tree, url) or meta_content(tree, "og:url") or url
     document = bare_extraction(
         tree,

@@ -128,7 +128,11 @@ class NewsSpider(scrapy.Spider):
         )
 
     def is_deleted(self, response: Response) -> bool:
-        """Whether a 200 response is the site's way of saying the page is gone."""
+        """Whether a 200 response is the site's way of saying the page is gone.
+
+        Asked only of a page its extractor refused (a "gone" page holds no article),
+        so that an article page is not read twice.
+        """
         return False
 
     def follow_sitemap(self, url: str) -> bool:
@@ -286,21 +290,26 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
         asked = response.meta.get("redirect_urls", [response.url])[0]
         key = self.canonical_url(asked)
-        if response.status in (404, 410) or self.is_deleted(response):
-            self.crawler.stats.inc_value(
-                f"c5/http/{response.status}" if response.status != 200 else "c5/deleted_page"
-            )
-            yield ArticleItem(deleted_url=key, page=self.fetched_page(response))
+        if response.status in (404, 410):
+            yield self.deleted_item(response, key)
             return
         try:
             raw = self.extract_response(response)
         except ExtractionError as exc:
-            yield ArticleItem(
-                dropped_url=key, drop_reason=str(exc), source=self.name, page=self.fetched_page(response)
-            )
+            if self.is_deleted(response):
+                yield self.deleted_item(response, key)
+            else:
+                yield ArticleItem(
+                    dropped_url=key, drop_reason=str(exc), source=self.name, page=self.fetched_page(response)
+                )
             return
         raw["dates"] = list(raw.get("dates", [])) + self.date_hints.get(key, [])
         yield from self.next_page_or_item(raw, self.fetched_page(response))
+
+    def deleted_item(self, response: Response, key: str) -> ArticleItem:
+        """The article at `key` is gone (HTTP 404/410, or the site's "gone" page): counted and marked."""
+        self.crawler.stats.inc_value(f"c5/http/{response.status}" if response.status != 200 else "c5/deleted_page")
+        return ArticleItem(deleted_url=key, page=self.fetched_page(response))
 
     def next_page_or_item(
         self, raw: RawArticle, page: FetchedPage, seen: tuple[str, ...] = ()
