@@ -102,7 +102,9 @@ def clean_space(text: str | None) -> str:
     """Collapse every run of whitespace (NBSP included) to one space; drop zero-width marks."""
     if not text:
         return ""
-    return " ".join(_ZERO_WIDTH_RE.sub("", text).split())
+    if not text.isascii():  # (an O(1) test) ASCII holds no zero-width mark
+        text = _ZERO_WIDTH_RE.sub("", text)
+    return " ".join(text.split())
 
 
 def visible_strings(element: HtmlElement) -> Iterator[str]:

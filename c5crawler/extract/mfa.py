@@ -69,8 +69,22 @@ _REMARKS = re.compile(
 # Elements where the article ends (share/print tools, related links).
 _TAIL_CLASSES = frozenset({"tool", "news-foot"})
 _PRINT_CLOSE = re.compile(r"^[\[【]?\s*print\s*[\]】]?\s*[\[【]?\s*close\s*[\]】]?$", re.I)
+_BOLD_TAGS = frozenset({"b", "strong"})
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 _SKIPPED = frozenset({"script", "style", "noscript", "template"})
+
+# XPath finds the few elements a test concerns, so Python never visits every element.
+# A class test is a superset (`contains` also matches "toolbar") narrowed down by
+# `class_tokens`; it tests the attribute nodes and steps up to their element (`/..`),
+# which libxml2 runs several times faster than a predicate on every element.
+_BODY_CANDIDATES = etree.XPath(
+    "descendant-or-self::div/@class[contains(., 'TRS_UEDITOR') or contains(., 'content')]/.."
+)
+# Under (and including) the body: scripts and the like, and the tail blocks.
+_HIDDEN_CANDIDATES = etree.XPath(
+    "descendant-or-self::*/@class[contains(., 'tool') or contains(., 'news-foot')]/.."
+    " | descendant::script | descendant::style | descendant::noscript | descendant::template"
+)
 
 _MONTHS = {
     name: number
@@ -146,12 +160,13 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     Raises ExtractionError for a deleted "system" page or a page without a body.
     """
     tree = parse_html(html)
-    if is_deleted_page(tree, url):
-        raise ExtractionError("deleted page (MFA system page)")
     body = _body(tree)
+    if _is_system_url(url) or _says_not_found(tree, body):  # is_deleted_page without a second body lookup
+        raise ExtractionError("deleted page (MFA system page)")
     if body is None:
         raise ExtractionError("no article body (div.TRS_UEDITOR / div.content)")
-    blocks = _blocks(body)
+    hidden, tail = _hidden(body)
+    blocks = _blocks(body, hidden, tail)
     if not blocks:
         raise ExtractionError("empty article body")
     page_url = _page_url(tree, url)
@@ -159,7 +174,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     section, section_kind = _section(page_url)
     kind = section_kind or _kind_from_title(title, section)
     paragraphs = [text for text, _ in blocks]
-    images = _images(body, url)
+    images = _images(body, tail, url)
     article = RawArticle(
         url=page_url,
         source=SOURCE,
@@ -187,12 +202,20 @@ def is_deleted_page(html: str | bytes | HtmlElement, final_url: str) -> bool:
     Recognised by its final URL (under `/web/system/`) or, failing that, by content:
     no article container and a "page does not exist" message.
     """
-    if _SYSTEM_PATH in urlsplit(final_url).path:
+    if _is_system_url(final_url):
         return True
     tree = html if isinstance(html, HtmlElement) else parse_html(html)
-    if _body(tree) is not None:
-        return False
-    return bool(_NOT_FOUND_TEXT.search(clean_space(tree.text_content())))
+    return _says_not_found(tree, _body(tree))
+
+
+def _is_system_url(url: str) -> bool:
+    """A URL under `/web/system/`, where the site sends requests for deleted pages."""
+    return _SYSTEM_PATH in urlsplit(url).path
+
+
+def _says_not_found(tree: HtmlElement, body: HtmlElement | None) -> bool:
+    """No article container and a "page does not exist" message."""
+    return body is None and bool(_NOT_FOUND_TEXT.search(clean_space(tree.text_content())))
 
 
 def listing_links(html: str | bytes, url: str) -> list[str]:
@@ -235,9 +258,10 @@ def listing_pages(html: str | bytes, url: str) -> list[str]:
 
 
 def _body(tree: HtmlElement) -> HtmlElement | None:
-    """The article body: `div.TRS_UEDITOR` (current) or `div.content` (old)."""
+    """The article body: the first `div.TRS_UEDITOR` (current), else the first `div.content` (old)."""
+    candidates = _BODY_CANDIDATES(tree)
     for wanted in ("TRS_UEDITOR", "content"):
-        for div in tree.iter("div"):
+        for div in candidates:
             if wanted in class_tokens(div):
                 return div
     return None
@@ -291,69 +315,120 @@ def _kind_from_title(title: str | None, section: str | None) -> str:
     return "article"
 
 
-def _blocks(body: HtmlElement) -> list[tuple[str, bool]]:
+def _hidden(body: HtmlElement) -> tuple[set[HtmlElement], HtmlElement | None]:
+    """Elements whose text is not the article's, and the first tail block below the body.
+
+    Hidden are scripts, styles and the like and every tail block (the body itself
+    too if it carries a tail class); the article ends at the first tail block under it.
+    """
+    hidden: set[HtmlElement] = set()
+    tail = None
+    for element in _HIDDEN_CANDIDATES(body):  # in document order
+        is_tail = bool(class_tokens(element) & _TAIL_CLASSES)
+        if is_tail or element.tag in _SKIPPED:
+            hidden.add(element)
+        if is_tail and tail is None and element is not body:
+            tail = element
+    return hidden, tail
+
+
+def _before_tail(body: HtmlElement, tail: HtmlElement | None, tag: str) -> Iterator[HtmlElement]:
+    """The body's `tag` elements in document order, up to the tail block."""
+    if tail is None:
+        yield from body.iterdescendants(tag)
+        return
+    for element in body.iterdescendants(tag, tail.tag):
+        if element is tail:
+            return
+        if element.tag == tag:
+            yield element
+
+
+def _blocks(body: HtmlElement, hidden: set[HtmlElement], tail: HtmlElement | None) -> list[tuple[str, bool]]:
     """Paragraphs of the body with whether each starts in bold, up to the page's tail.
 
     Each `<p>` is a paragraph; `<br>` inside one also separates paragraphs (some
     transcripts are a few `<P>` with `<BR><BR>` between questions and answers).
     """
-    paragraphs = [element for element in _until_tail(body) if element.tag == "p"]
+    paragraphs = list(_before_tail(body, tail, "p"))
+    # Paragraphs holding a line break or hidden text are walked piece by piece, the rest read whole.
+    walked = {ancestor for element in (*hidden, *body.iter("br")) for ancestor in element.iterancestors()}
     blocks: list[tuple[str, bool]] = []
     for element in paragraphs or [body]:
-        if element.tag == "p" and any(parent.tag == "p" for parent in element.iterancestors()):
+        if element.tag == "p" and next(element.iterancestors("p"), None) is not None:
             continue  # its text is read with the enclosing paragraph
-        for text, bold in _lines(element):
+        for text, bold in _lines(element, hidden, walked):
             if _PRINT_CLOSE.match(text):
                 return blocks
             blocks.append((text, bold))
     return blocks
 
 
-def _until_tail(body: HtmlElement) -> Iterator[HtmlElement]:
-    """The body's elements in document order, stopping at the first tail block."""
-    for element in body.iterdescendants():
-        if not isinstance(element.tag, str):
-            continue
-        if class_tokens(element) & _TAIL_CLASSES:
-            return
-        yield element
-
-
-def _lines(element: HtmlElement) -> Iterator[tuple[str, bool]]:
-    """Non-empty `<br>`-separated lines of one paragraph, whitespace normalised."""
-    pieces: list[tuple[str, bool]] = []
-    for piece in [*_pieces(element, False), None]:
+def _lines(element: HtmlElement, hidden: set[HtmlElement], walked: set[HtmlElement]) -> list[tuple[str, bool]]:
+    """Non-empty `<br>`-separated lines of one paragraph, whitespace normalised, each with
+    whether its first piece of text that is not blank is bold."""
+    if element in hidden:
+        return []
+    if element not in walked:  # one line with nothing to skip: libxml2 gathers its text
+        text = clean_space(etree.tostring(element, method="text", encoding=str, with_tail=False))
+        # (text that is not blank has a first piece that is not blank: the weight is never None)
+        return [(text, bool(_first_weight(element, False)))] if text else []
+    lines: list[tuple[str, bool]] = []
+    line: list[tuple[str, bool]] = []
+    for piece in [*_pieces(element, False, hidden), None]:
         if piece is not None:
-            pieces.append(piece)
+            line.append(piece)
             continue
-        line = clean_space("".join(text for text, _ in pieces))
-        if line:
-            yield line, next(bold for text, bold in pieces if text.strip())
-        pieces = []
+        text = clean_space("".join(piece_text for piece_text, _ in line))
+        if text:
+            lines.append((text, next(bold for piece_text, bold in line if not piece_text.isspace())))
+        line = []
+    return lines
 
 
-def _pieces(element: HtmlElement, bold: bool) -> Iterator[tuple[str, bool] | None]:
-    """Text pieces with their boldness, in order; None stands for a line break."""
-    if element.tag == "br":
-        yield None
-        return
-    if element.tag in _SKIPPED or class_tokens(element) & _TAIL_CLASSES:
-        return
-    bold = bold or element.tag in ("b", "strong") or bool(_BOLD_STYLE.search(element.get("style") or ""))
+def _pieces(element: HtmlElement, bold: bool, hidden: set[HtmlElement]) -> Iterator[tuple[str, bool] | None]:
+    """Text pieces under `element` in order, each with whether it is bold; None stands for a line break."""
+    bold = bold or _is_bold(element)
     if element.text:
         yield element.text, bold
     for child in element:
-        if isinstance(child.tag, str):
-            yield from _pieces(child, bold)
+        if child.tag == "br":
+            yield None
+        elif isinstance(child.tag, str) and child not in hidden:
+            yield from _pieces(child, bold, hidden)
         if child.tail:
             yield child.tail, bold
 
 
-def _images(body: HtmlElement, url: str) -> list[Image]:
+def _first_weight(element: HtmlElement, bold: bool) -> bool | None:
+    """Whether the first piece of text under `element` that is not blank is bold (None: no such piece).
+
+    The walk of `_pieces` stopped early, for an element without line breaks or hidden
+    parts: the first element or two of a paragraph usually settle it.
+    """
+    bold = bold or _is_bold(element)
+    text = element.text
+    if text and not text.isspace():
+        return bold
+    for child in element:
+        if isinstance(child.tag, str):
+            weight = _first_weight(child, bold)
+            if weight is not None:
+                return weight
+        tail = child.tail
+        if tail and not tail.isspace():
+            return bold
+    return None
+
+
+def _is_bold(element: HtmlElement) -> bool:
+    """`<b>`, `<strong>` or a bold style."""
+    return element.tag in _BOLD_TAGS or bool(_BOLD_STYLE.search(element.get("style") or ""))
+
+
+def _images(body: HtmlElement, tail: HtmlElement | None, url: str) -> list[Image]:
     images: list[Image] = []
-    for element in _until_tail(body):
-        if element.tag != "img":
-            continue
+    for element in _before_tail(body, tail, "img"):
         src = absolute_url(url, element.get("src"))
         if not src or any(image["url"] == src for image in images):
             continue
@@ -399,8 +474,9 @@ def _dates(tree: HtmlElement, title: str | None, url: str, images: list[Image]) 
     return dates
 
 
+# (attribute nodes tested, then their elements: see `_BODY_CANDIDATES`)
 _PAGE_DATE_CANDIDATES = etree.XPath(
-    '//*[@id="News_Body_Time" or contains(@class, "date") or contains(@class, "time")]'
+    '(//@id[. = "News_Body_Time"] | //@class[contains(., "date") or contains(., "time")])/..'
 )
 
 

@@ -16,7 +16,7 @@ from c5crawler.normalise.attribution import (
 )
 from c5crawler.normalise.dates import BEIJING, ParsedDate, parse_date
 from c5crawler.normalise.turns import split_turns
-from c5crawler.normalise.text import clean_paragraphs, clean_text, content_hash, join_paragraphs
+from c5crawler.normalise.text import clean_paragraphs, clean_text, content_hash, join_cleaned
 
 
 def normalise_record(raw: RawArticle) -> ArticleRecord:
@@ -30,7 +30,7 @@ def normalise_record(raw: RawArticle) -> ArticleRecord:
     paragraphs, credited_agencies = split_agency_credits(clean_paragraphs(raw.get("paragraphs", [])))
     paragraphs, contributors = split_credit_lines(paragraphs)
     agencies = list(dict.fromkeys(agencies_from_text(raw.get("agency_text")) + credited_agencies))
-    body = join_paragraphs(paragraphs)
+    body = join_cleaned(paragraphs)
     published, updated = _pick_dates(raw.get("dates", []), _zone(raw))
     shown = published or updated
     return ArticleRecord(
@@ -57,7 +57,7 @@ def normalise_record(raw: RawArticle) -> ArticleRecord:
         topics=[],
         language=raw.get("language") or "en",
         extractor=raw.get("extractor") or raw["source"],
-        content_hash=content_hash(title, body),
+        content_hash=content_hash(title, body, cleaned=True),
     )
 
 

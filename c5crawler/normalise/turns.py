@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from c5crawler.items import Turn
+from c5crawler.normalise.text import collapse_spaces
 
 # Spokespersons seen in transcripts; a title normally names the one on duty, this
 # list lets an answer be recognised when it does not (or when a colleague answers).
@@ -30,6 +31,7 @@ KNOWN_SPOKESPERSONS: tuple[str, ...] = (
     "Lin Jian",
     "Guo Jiakun",
 )
+_KNOWN_BY_FOLDED = {name.casefold(): name for name in KNOWN_SPOKESPERSONS}
 
 # "Foreign Ministry Spokesperson Zhao Lijian's Regular Press Conference ..."
 _TITLE_NAME = re.compile(r"\bSpokesperson\s+((?:[A-Z][a-z]+\s+){1,2}[A-Z][a-z]+)\s*['’]s\b")
@@ -69,8 +71,7 @@ def split_turns(
     turns: list[Turn] = []
     last_question: Turn | None = None
     opened_as_expected = False  # the current turn's first paragraph had its role's weight
-    for index, paragraph in enumerate(paragraphs):
-        text = " ".join(paragraph.split())
+    for index, text in enumerate(collapse_spaces(paragraphs)):
         if not text:
             continue
         bold = None if bold_starts is None else bool(bold_starts[index])
@@ -140,10 +141,7 @@ def _answerer(label: str, spokesperson: str | None) -> str | None:
     folded = label.casefold()
     if spokesperson and folded == spokesperson.casefold():
         return spokesperson
-    for name in KNOWN_SPOKESPERSONS:
-        if folded == name.casefold():
-            return name
-    return None
+    return _KNOWN_BY_FOLDED.get(folded)
 
 
 def _looks_like_outlet(label: str) -> bool:
