@@ -1,1 +1,1 @@
-"""The query side of the `c5crawler` command: search, show, stats, db (cli.py wires them in)."""
+"""The `c5crawler` verbs, one module each (`cli.py` lists them in VERBS); `options.py` holds what they share."""

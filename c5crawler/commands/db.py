@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 import argparse
-from typing import Callable
 
-from c5crawler.cli import EXIT_FAILED, EXIT_OK, UsageError, archive_url
+from c5crawler.commands.options import EXIT_FAILED, EXIT_OK, UsageError, Verbs, archive_url
 
 
-def register(command: Callable[..., argparse.ArgumentParser], *parents: argparse.ArgumentParser) -> None:
-    db = command("db", "the archive itself: upgrade its schema, show its revision, check its consistency")
+def register(verbs: Verbs) -> None:
+    db = verbs.add("db", "the archive itself: upgrade its schema, show its revision, check its consistency")
     actions = db.add_subparsers(
         dest="action", required=True, metavar="ACTION", parser_class=type(db), help="upgrade, current or check"
     )
     upgrade = actions.add_parser(
-        "upgrade", parents=list(parents), help="migrate the archive (created if missing) to the newest schema",
+        "upgrade", parents=[verbs.db], help="migrate the archive (created if missing) to the newest schema",
         description="migrate the archive (created if missing) to the newest schema; rows are kept",
     )
     upgrade.add_argument("--revision", default="head", help="migrate to this revision instead of the newest (head)")
     upgrade.set_defaults(func=run_upgrade)
     current = actions.add_parser(
-        "current", parents=list(parents), help="print the archive's schema revision and the newest one",
+        "current", parents=[verbs.db], help="print the archive's schema revision and the newest one",
         description="print the archive's schema revision and the newest one",
     )
     current.set_defaults(func=run_current)
     check = actions.add_parser(
-        "check", parents=list(parents), help="check the archive's integrity and invariants (exit 1 if one fails)",
+        "check", parents=[verbs.db], help="check the archive's integrity and invariants (exit 1 if one fails)",
         description="run SQLite's integrity check (not on PostgreSQL) and the archive's own invariants:"
         " a revision per article, the search index in step, no orphan rows, every stored page readable;"
         " one line per check, exit code 0 if all pass, 1 if not",

@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict
-from typing import Any, Callable
+from typing import Any
 
-from c5crawler.cli import EXIT_OK, UsageError, archive_url, article_filter, positive
+from c5crawler.commands.options import EXIT_OK, UsageError, Verbs, archive_url, article_filter, positive
 from c5crawler.commands.output import FORMATS, highlight, iso, print_csv, print_json, when
 
 FIELDS = ["id", "published_at", "source", "kind", "section", "title", "url", "snippet", "score"]
 
 
-def register(command: Callable[..., argparse.ArgumentParser], *parents: argparse.ArgumentParser) -> None:
+def register(verbs: Verbs) -> None:
     from c5crawler.archive.search import RANK_WINDOW, SORTS
 
-    search = command("search", "full-text search of the archive", *parents)
+    search = verbs.add("search", "full-text search of the archive", db=True, filters=True)
     search.add_argument("query", help='words (all must match), "a phrase", OR, a NOT b, prefix*, (groups)')
     search.add_argument("--sort", choices=SORTS, default="relevance", help="relevance (default), newest or oldest first")
     search.add_argument("--limit", type=positive, default=20, help="at most this many results (20)")

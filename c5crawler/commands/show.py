@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import argparse
 import difflib
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from c5crawler.archive.models import Article, Revision
 from c5crawler.archive.store import CREDIT_ROLES
-from c5crawler.cli import EXIT_OK, UsageError, archive_url, positive
+from c5crawler.commands.options import EXIT_OK, UsageError, Verbs, archive_url, positive
 from c5crawler.commands.output import iso, print_json
 
 
-def register(command: Callable[..., argparse.ArgumentParser], *parents: argparse.ArgumentParser) -> None:
-    show = command("show", "an archived article in full: credits, turns, revision history", *parents)
+def register(verbs: Verbs) -> None:
+    show = verbs.add("show", "an archived article in full: credits, turns, revision history", db=True)
     show.add_argument("article", metavar="URL|ID", help="the article's URL (any variant) or its id")
     show.add_argument("--revision", type=positive, metavar="N", help="show version N (1 = first archived) instead")
     show.add_argument(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from c5crawler.archive.models import Article, CrawlRun, Mention
-from c5crawler.cli import EXIT_OK, archive_url, positive
+from c5crawler.commands.options import EXIT_OK, Verbs, archive_url, positive
 from c5crawler.commands.output import iso, print_json, print_table
 
 
-def register(command: Callable[..., argparse.ArgumentParser], *parents: argparse.ArgumentParser) -> None:
-    stats = command("stats", "articles per source per month, the newest of each source, the last crawl runs", *parents)
+def register(verbs: Verbs) -> None:
+    stats = verbs.add("stats", "articles per source per month, the newest of each source, the last crawl runs", db=True)
     stats.add_argument("--runs", type=positive, default=10, help="how many of the last crawl runs to list (10)")
     stats.add_argument("--json", action="store_true", help="print JSON instead of tables")
     stats.add_argument(
