@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+# The record's `kind`s and `language`s (DESIGN.md): what `--kind` and `--language` take,
+# besides any other value an archive already holds.
+KINDS = ("article", "video", "press_conference", "remarks", "statement")
+LANGUAGES = ("en", "zh")
+
 
 class Image(TypedDict):
     url: str

@@ -27,6 +27,8 @@ from dateutil import tz
 from lxml.cssselect import CSSSelector
 from cssselect import SelectorError
 
+from c5crawler.extract import SOURCES
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -35,7 +37,7 @@ else:  # pragma: no cover - Python 3.10
 BUNDLED_SOURCES = Path(__file__).with_name("sources.toml")
 SELECTOR_FIELDS = ("title", "date", "body", "byline")
 # Record sources with their own spider: a sources-file entry must not pose as one.
-BUILT_IN_SOURCES = frozenset({"cgtn", "mfa", "xinhua", "chinadaily", "globaltimes"})
+BUILT_IN_SOURCES = frozenset(SOURCES)
 _KEYS = frozenset({"name", "urls", "allowed_domains", "time_zone", "article_pattern", "selectors"})
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,41 @@ def test_demo_crawls_the_bundled_mirror_and_searches_it(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "cgtn: finished in " in result.stdout and " 12 new," in result.stdout
     assert "Wang Yi: China-Central Asia cooperation not targeted at any third party" in result.stdout
+    # The search command it prints runs as printed when pasted into a shell: the phrase stays a phrase.
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("c5crawler search ")]
+    argv = shlex.split(line)
+    assert argv[2] == '"Central Asia"'
+    pasted = c5(*argv[1:])
+    assert pasted.returncode == 0, pasted.stderr
+    assert pasted.stdout in result.stdout
+
+
+def test_an_empty_archive_says_so_and_names_the_archives_found(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    for name in ("archive.sqlite3", "demo.sqlite3"):
+        assert c5("db", "upgrade", "--db", f"data/{name}", cwd=tmp_path).returncode == 0
+    for argv in (["search", "Wang Yi"], ["export"], ["show", "1"]):
+        result = c5(*argv, cwd=tmp_path)
+        assert_one_line_error(result)
+        assert result.stderr == (
+            "c5crawler: error: the archive data/archive.sqlite3 holds no articles; "
+            "archives in data/: data/demo.sqlite3 (choose one with --db)\n"
+        )
+    (tmp_path / "data" / "demo.sqlite3").unlink()
+    alone = c5("search", "Wang Yi", cwd=tmp_path)
+    assert_one_line_error(alone)
+    assert "holds no articles (no other archive in data/): crawl first, e.g. c5crawler crawl cgtn" in alone.stderr
+
+
+def test_crawl_refuses_an_inverted_date_range(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.sqlite3")
+    flags = c5("crawl", "cgtn", "--since", "2020-07-01", "--until", "2020-06-01", "--db", db)
+    assert_one_line_error(flags)
+    assert "--since 2020-07-01 is after --until 2020-06-01" in flags.stderr
+    spider_args = c5("crawl", "cgtn", "-a", "since=2020-07-01", "-a", "until=2020-06-01", "--db", db)
+    assert_one_line_error(spider_args)
+    assert "-a since=2020-07-01 is after -a until=2020-06-01" in spider_args.stderr
+    assert not (tmp_path / "a.sqlite3").exists()  # refused before anything ran
 
 
 def test_export_articles_jsonl_and_csv(tmp_path: Path) -> None:

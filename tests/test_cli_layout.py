@@ -59,3 +59,25 @@ def test_help_lists_every_verb() -> None:
     text = build_parser().format_help()
     for verb in ("crawl", "extract", "search", "show", "stats", "db", "export", "reparse", "demo"):
         assert f"    {verb}" in text
+
+
+def test_every_source_option_names_the_registry_s_sources() -> None:
+    """`--source` on every verb lists the sources of c5crawler.extract, which are the spiders' names."""
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    from c5crawler.extract import SOURCES
+
+    assert set(SpiderLoader.from_settings(get_project_settings()).list()) == {*SOURCES, "feeds"}
+    with_source = {
+        name: action
+        for name, parser in subcommands().items()
+        for action in parser._actions
+        if "--source" in action.option_strings
+    }
+    assert set(with_source) == {"search", "export", "reparse", "extract"}
+    for name, action in with_source.items():
+        if action.choices:
+            assert list(action.choices) == list(SOURCES), name
+        else:
+            assert ", ".join(SOURCES) in (action.help or ""), name

@@ -62,7 +62,60 @@ def test_search_filters_and_sorting(capsys: pytest.CaptureFixture[str], filled_a
     assert dates == sorted(dates, reverse=True)
     oldest = json.loads(cli(capsys, "search", "China", "--sort", "oldest", "--json", "--db", filled_archive).out)
     assert [hit["published_at"] for hit in oldest] == sorted(hit["published_at"] for hit in oldest)
-    assert titles(capsys, filled_archive, "China", "--source", "nosuchsource") == []
+
+
+@pytest.mark.parametrize(
+    "flag, value, known",
+    [
+        ("--source", "cgnt", "cgtn, chinadaily, globaltimes, kg_mfa, kz_mfa, mfa, tass, uz_mfa, xinhua"),
+        ("--kind", "presser", "article, press_conference, remarks, statement, video"),
+        ("--language", "fr", "en, zh"),
+        ("--topic", "sport", "diplomacy"),
+    ],
+)
+def test_unknown_filter_values_are_errors_that_list_the_known_ones(
+    capsys: pytest.CaptureFixture[str], filled_archive: str, flag: str, value: str, known: str
+) -> None:
+    for verb in (["search", "China"], ["export"]):
+        result = cli(capsys, *verb, flag, value, "--db", filled_archive)
+        assert_one_line_error(result)
+        assert result.err == f"c5crawler: error: unknown {flag[2:]} {value!r} (known: {known})\n"
+    if flag == "--source":
+        assert_one_line_error(cli(capsys, "reparse", "--source", value, "--db", filled_archive))
+
+
+def test_known_filter_values_match(capsys: pytest.CaptureFixture[str], filled_archive: str) -> None:
+    """A known value with no article is no error; topics match in any case, as the filter does."""
+    assert titles(capsys, filled_archive, "China", "--source", "xinhua") == []
+    assert titles(capsys, filled_archive, "China", "--language", "zh") == []
+    assert len(titles(capsys, filled_archive, "China", "--language", "en")) == len(titles(capsys, filled_archive, "China"))
+    assert titles(capsys, filled_archive, "China", "--topic", "DIPLOMACY") == titles(
+        capsys, filled_archive, "China", "--topic", "diplomacy"
+    )
+
+
+def test_inverted_date_range_is_an_error(capsys: pytest.CaptureFixture[str], filled_archive: str) -> None:
+    for verb in (["search", "China"], ["export"]):
+        result = cli(capsys, *verb, "--since", "2020-07-01", "--until", "2020-06-01", "--db", filled_archive)
+        assert_one_line_error(result)
+        assert "--since 2020-07-01 is after --until 2020-06-01" in result.err
+    same_day = titles(capsys, filled_archive, "China OR Wang", "--since", "2020-07-16", "--until", "2020-07-16")
+    assert "Wang Yi: China-Central Asia cooperation not targeted at any third party" in same_day
+
+
+def test_show_diff_as_json(capsys: pytest.CaptureFixture[str], filled_archive: str) -> None:
+    result = cli(capsys, "show", SEED, "--diff", "--json", "--db", filled_archive)
+    assert result.code == 0, result
+    shown = json.loads(result.out)
+    assert shown["url"] == SEED and shown["revisions"] == 2
+    [diff] = shown["diffs"]
+    assert (diff["from"], diff["to"], diff["changed"]) == (1, 2, True)
+    assert diff["from_fetched_at"] == "2024-04-01T00:00:00Z" and diff["to_fetched_at"] == "2024-05-01T00:00:00Z"
+    assert f"\n+{EDIT}" in diff["diff"]
+    text = cli(capsys, "show", SEED, "--diff", "--db", filled_archive).out
+    assert text.rstrip("\n") == diff["diff"]
+    single = json.loads(cli(capsys, "show", PRESS, "--diff", "--json", "--db", filled_archive).out)
+    assert single["revisions"] == 1 and single["diffs"] == []
 
 
 def test_search_formats(capsys: pytest.CaptureFixture[str], filled_archive: str) -> None:

@@ -15,6 +15,7 @@ from c5crawler.commands.options import (
     UsageError,
     Verbs,
     archive_url,
+    date_range,
     day,
     pair_option,
 )
@@ -75,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from c5crawler.pipelines import one_line
     from c5crawler.runlock import LockHeld, crawl_lock, lock_path
 
+    date_range(args.since, args.until)
     settings = crawl_settings(args)
     loader = SpiderLoader.from_settings(settings)
     known = loader.list()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 
 from c5crawler.commands import crawl, search
 from c5crawler.commands.options import Verbs, run_verbs
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         crawl_argv += [f"{base}/robots.txt", f"{base}/subscribe/rss/section/world.xml", f"{base}/china"]
         code = run_verbs(crawl_argv, crawl)
     search_argv = ["search", DEMO_QUERY, "--db", db, "--limit", "5"]
-    print(f"\nc5crawler search {DEMO_QUERY} --db {db} --limit 5\n")
+    print(f"\n{shlex.join(['c5crawler', *search_argv])}\n")  # quoted as a shell needs it, to paste
     return run_verbs(search_argv, search) or code
 
 

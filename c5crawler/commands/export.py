@@ -40,25 +40,25 @@ def run(args: argparse.Namespace) -> int:
         "turns": (PAIR_FIELDS, question_answer_pairs),
     }
     fields, rows_of = tables[args.table]
-    where = article_filter(args)
     engine = open_archive(archive_url(args), create=False)
     try:
-        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
-    try:
-        if args.format == "csv":
-            writer = csv.DictWriter(out, fieldnames=fields)
-            writer.writeheader()
-            for row in rows_of(engine, where):
-                writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
-        else:
-            for row in rows_of(engine, where):
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        where = article_filter(args, engine)
+        try:
+            out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        try:
+            if args.format == "csv":
+                writer = csv.DictWriter(out, fieldnames=fields)
+                writer.writeheader()
+                for row in rows_of(engine, where):
+                    writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+            else:
+                for row in rows_of(engine, where):
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        finally:
+            if out is not sys.stdout:
+                out.close()
     finally:
         engine.dispose()
-        if out is not sys.stdout:
-            out.close()
     return EXIT_OK
-
-

@@ -11,10 +11,12 @@ from c5crawler.commands.options import EXIT_OK, UsageError, Verbs
 
 
 def register(verbs: Verbs) -> None:
+    from c5crawler.extract import SOURCES
+
     extract = verbs.add("extract", "print the article record of a saved page as JSON")
     extract.add_argument("file", help="a saved HTML page")
     extract.add_argument("--url", help="the URL the page was served at (chooses the extractor)")
-    extract.add_argument("--source", help="extractor to use (cgtn, mfa); default: from the URL")
+    extract.add_argument("--source", choices=SOURCES, help="the extractor to use; default: from the URL")
     extract.set_defaults(func=run)
 
 

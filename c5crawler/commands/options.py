@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
@@ -67,15 +68,50 @@ def archive_url(args: argparse.Namespace) -> str:
     return settings.ARCHIVE_URL
 
 
-def article_filter(args: argparse.Namespace) -> Any:
-    """The ArticleFilter that the filter options (see `Verbs.add`) describe."""
+def date_range(since: date | None, until: date | None) -> None:
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}: no day is in the range")
+
+
+def article_filter(args: argparse.Namespace, engine: Any) -> Any:
+    """The ArticleFilter that the filter options (see `Verbs.add`) describe, checked against the
+    archive in `engine`: an empty archive, or a value it cannot match, is a usage error."""
     from c5crawler.archive.filters import ArticleFilter
 
-    return ArticleFilter(
+    date_range(args.since, args.until)
+    where = ArticleFilter(
         source=args.source, kind=args.kind, since=start_of(args.since), until=end_of(args.until),
         author=args.author, speaker=args.speaker, section=args.section,
-        mentions=args.mentions, topic=args.topic,
+        mentions=args.mentions, topic=args.topic, language=args.language,
     )
+    check_values(engine, where)
+    return where
+
+
+def check_values(engine: Any, where: Any) -> None:
+    """Refuse to query an archive that holds no articles, or a value no article can have."""
+    from sqlalchemy import select
+
+    from c5crawler.archive.filters import UnknownValue, check_known
+    from c5crawler.archive.models import Article
+
+    with engine.connect() as connection:
+        if connection.scalar(select(Article.id).limit(1)) is None:
+            raise UsageError(empty_archive(engine.url))
+        try:
+            check_known(connection, where)
+        except UnknownValue as exc:
+            raise UsageError(str(exc)) from None
+
+
+def empty_archive(url: Any) -> str:
+    """Says the archive is empty and names the archives in `data/` (where the demo and the
+    default crawl write), since a user who finds nothing has most likely opened the wrong one."""
+    shown = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+    found = [str(path) for path in sorted(Path("data").glob("*.sqlite3")) if path.resolve() != Path(shown).resolve()]
+    if found:
+        return f"the archive {shown} holds no articles; archives in data/: {', '.join(found)} (choose one with --db)"
+    return f"the archive {shown} holds no articles (no other archive in data/): crawl first, e.g. c5crawler crawl cgtn"
 
 
 # -- the verbs' parsers ------------------------------------------------------------------
@@ -86,17 +122,28 @@ def db_options() -> argparse.ArgumentParser:
 
 
 def filter_options() -> argparse.ArgumentParser:
+    from c5crawler.enrich import TOPICS
+    from c5crawler.items import KINDS, LANGUAGES
+
     filters = OneLineParser(add_help=False)
-    filters.add_argument("--source", help="only this source (cgtn, mfa)")
-    filters.add_argument("--kind", help="only this kind (article, press_conference, remarks, ...)")
+    filters.add_argument("--source", help=f"only this source ({source_names()})")
+    filters.add_argument("--kind", help=f"only this kind ({', '.join(KINDS)})")
+    filters.add_argument("--language", help=f"only articles in this language ({', '.join(LANGUAGES)})")
     filters.add_argument("--since", type=day, help="published on or after this day (YYYY-MM-DD, UTC)")
     filters.add_argument("--until", type=day, help="published on or before this day (YYYY-MM-DD, UTC)")
     filters.add_argument("--author", help="credited as author or contributor (exact name, any case)")
     filters.add_argument("--speaker", help="speaks in a press-conference turn or is quoted (exact name, any case)")
     filters.add_argument("--section", help="in this section (exact name, any case)")
     filters.add_argument("--mentions", metavar="NAME", help="mentions this country, person or organisation (as listed, any case)")
-    filters.add_argument("--topic", help="tagged with this topic, e.g. diplomacy")
+    filters.add_argument("--topic", help=f"tagged with this topic ({', '.join(TOPICS)})")
     return filters
+
+
+def source_names() -> str:
+    """The sources for a `--source` help text, from the registry in c5crawler.extract."""
+    from c5crawler.extract import SOURCES
+
+    return f"{', '.join(SOURCES)}, or a sources-file id"
 
 
 class Verbs:

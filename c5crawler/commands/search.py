@@ -35,8 +35,9 @@ def run(args: argparse.Namespace) -> int:
     from c5crawler.archive.search import RANK_WINDOW, SearchQueryError, more_matches_than, search
 
     engine = open_archive(archive_url(args), create=False)
-    where, window = article_filter(args), None if args.rank_all else RANK_WINDOW
+    window = None if args.rank_all else RANK_WINDOW
     try:
+        where = article_filter(args, engine)
         hits = search(engine, args.query, where, sort=args.sort, limit=args.limit, window=window)
         if window and args.sort == "relevance" and len(hits) == args.limit and more_matches_than(engine, args.query, where, window):
             print(

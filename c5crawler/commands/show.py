@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from c5crawler.archive.models import Article, Revision
 from c5crawler.archive.store import CREDIT_ROLES
-from c5crawler.commands.options import EXIT_OK, UsageError, Verbs, archive_url, positive
+from c5crawler.commands.options import EXIT_OK, UsageError, Verbs, archive_url, empty_archive, positive
 from c5crawler.commands.output import iso, print_json
 
 
@@ -24,7 +24,7 @@ def register(verbs: Verbs) -> None:
         help="what changed in title and body: each version against the one before, "
         "version N against N-1, or N M for version N against M",
     )
-    show.add_argument("--json", action="store_true", help="print JSON instead of text")
+    show.add_argument("--json", action="store_true", help="print JSON instead of text (with --diff: the diffs as JSON)")
     show.set_defaults(func=run)
 
 
@@ -38,6 +38,8 @@ def find(session: Session, wanted: str) -> Article:
     else:
         article = session.scalar(query.where(Article.url.in_({wanted, canonical(wanted)})))
     if article is None:
+        if session.scalar(select(Article.id).limit(1)) is None:
+            raise UsageError(empty_archive(session.get_bind().engine.url))
         raise UsageError(f"no archived article {wanted!r}")
     return article
 
@@ -83,7 +85,11 @@ def run(args: argparse.Namespace) -> int:
             article = find(session, args.article)
             revisions = list(article.revisions)
             if args.diff is not None:
-                print_diffs(revisions, pairs(args.diff, len(revisions)))
+                diffs = [diff(revisions, old, new) for old, new in pairs(args.diff, len(revisions))]
+                if args.json:
+                    print_json({"id": article.id, "url": article.url, "revisions": len(revisions), "diffs": diffs})
+                else:
+                    print_diffs(diffs, len(revisions))
                 return EXIT_OK
             history = [revision_info(n, r) for n, r in enumerate(revisions, 1)]
             if args.revision:
@@ -126,16 +132,25 @@ def _text(record: dict[str, Any]) -> list[str]:
     return [record.get("title") or "", "", *(record.get("summary") or "").splitlines(), "", *record.get("body", "").splitlines()]
 
 
-def print_diffs(revisions: list[Revision], compare: list[tuple[int, int]]) -> None:
-    if not compare:
-        print(f"nothing to compare: the article has {len(revisions)} revision(s)")
-    for old, new in compare:
-        a, b = revisions[old - 1], revisions[new - 1]
-        lines = difflib.unified_diff(
-            _text(a.record), _text(b.record), lineterm="",
-            fromfile=f"revision {old} ({iso(a.fetched_at)})", tofile=f"revision {new} ({iso(b.fetched_at)})",
-        )
-        print("\n".join(lines) or f"revisions {old} and {new}: same title and body")
+def diff(revisions: list[Revision], old: int, new: int) -> dict[str, Any]:
+    """Version `old` against version `new`: a unified diff of title, summary and body."""
+    a, b = revisions[old - 1], revisions[new - 1]
+    lines = difflib.unified_diff(
+        _text(a.record), _text(b.record), lineterm="",
+        fromfile=f"revision {old} ({iso(a.fetched_at)})", tofile=f"revision {new} ({iso(b.fetched_at)})",
+    )
+    text = "\n".join(lines)
+    return {
+        "from": old, "to": new, "from_fetched_at": iso(a.fetched_at), "to_fetched_at": iso(b.fetched_at),
+        "changed": bool(text), "diff": text,
+    }
+
+
+def print_diffs(diffs: list[dict[str, Any]], count: int) -> None:
+    if not diffs:
+        print(f"nothing to compare: the article has {count} revision(s)")
+    for each in diffs:
+        print(each["diff"] or f"revisions {each['from']} and {each['to']}: same title and body")
 
 
 def print_record(record: dict[str, Any], seen: dict[str, Any], heading: str, history: list[dict[str, Any]]) -> None:

@@ -12,6 +12,7 @@ from c5crawler.enrich.relevance import diplomacy_topic, rules
 from c5crawler.items import ArticleRecord, Quote
 
 DIPLOMACY = "diplomacy"
+TOPICS = (DIPLOMACY,)  # every topic enrichment tags with: what `--topic` takes
 
 
 def enrich_record(record: ArticleRecord) -> ArticleRecord:

@@ -18,6 +18,9 @@ EXTRACTORS = {
     "chinadaily": "c5crawler.extract.chinadaily",
     "globaltimes": "c5crawler.extract.globaltimes",
 }
+# The sources with a spider and an extractor of their own: the one list every `--source`
+# choice and help text is made from (a sources file adds its own ids for `feeds`).
+SOURCES = tuple(EXTRACTORS)
 SITE_HOSTS = {
     "cgtn.com": "cgtn",
     "fmprc.gov.cn": "mfa",

@@ -95,6 +95,8 @@ class NewsSpider(scrapy.Spider):
                 raise ValueError(f"a start URL must be http(s)://HOST/..., not {url!r}")
         self.since = parse_day(since, "since")
         self.until = parse_day(until, "until")
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"-a since={since} is after -a until={until}: no day is in the range")
         # A mirror or another start host is as allowed as the site itself.
         hosts = {urlsplit(u).hostname for u in self.start_urls} - {None}
         self.allowed_domains = sorted(set(getattr(self, "allowed_domains", []) or []) | hosts)  # type: ignore[arg-type]
