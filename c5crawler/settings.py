@@ -85,7 +85,7 @@ LOG_LEVEL = os.environ.get("C5_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# The `feeds` spider's sources file (TOML; see c5crawler/sources.py and the README).
+# The `feeds` spider's sources file (TOML; see c5crawler/sources.py and docs/spiders.md).
 C5_SOURCES_FILE = os.environ.get(
     "C5_SOURCES_FILE", os.path.join(os.path.dirname(__file__), "sources.toml")
 )

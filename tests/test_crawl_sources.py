@@ -91,10 +91,11 @@ def test_globaltimes(archive: Path) -> None:
 
 
 def readme_query(name: str) -> str:
-    """The SQL block of the README that follows the comment `-- <name>`."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    match = re.search(rf"-- {re.escape(name)}\n(.*?;)", readme, re.S)
-    assert match, f"README has no query '-- {name}'"
+    """The SQL query of the README or docs/ that follows the comment `-- <name>`."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    text = "\n".join(page.read_text(encoding="utf-8") for page in pages)
+    match = re.search(rf"-- {re.escape(name)}\n(.*?;)", text, re.S)
+    assert match, f"neither the README nor docs/ has the query '-- {name}'"
     return match.group(1)
 
 

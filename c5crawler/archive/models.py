@@ -1,4 +1,4 @@
-"""The archive's tables, as SQL users see them (documented in the README)."""
+"""The archive's tables, as SQL users see them (documented in docs/schema.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Enrichment: mentions, quotes and diplomacy relevance, as one pure function of the record.
 
 `enrich_record` is what the crawl (pipelines.EnrichPipeline) and `c5crawler extract`
-both run. The name lists and rules are data files in `data/` (see the README).
+both run. The name lists and rules are data files in `data/` (see docs/record.md).
 """
 
 from __future__ import annotations

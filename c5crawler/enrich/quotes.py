@@ -1,6 +1,6 @@
 """Who said what: direct quotes and reported statements, each with its speaker.
 
-Rules (the README's "Mentions, quotes and relevance" explains them to users):
+Rules (docs/record.md, "Mentions, quotes and relevance", explains them to users):
 
 - A direct quote is text in quotation marks (straight or curly) with a speech verb
   next to it in the same sentence: `"...," Wang said`, `said Wang`, `Wang said: "..."`.
