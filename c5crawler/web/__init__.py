@@ -42,6 +42,8 @@ def site(path: Path) -> Datasette:
     if pm.get_plugin("c5crawler") is None:
         pm.register(plugin, name="c5crawler")
     metadata = yaml.safe_load((HERE / "metadata.yml").read_text(encoding="utf-8"))
+    search = metadata["databases"][DATABASE]["queries"]["search"]
+    search["sql"] = search["sql"].replace("{matches}", search["matches_sql"])
     datasette = Datasette(metadata=metadata, template_dir=str(HERE / "templates"), settings=SETTINGS)
     # Datasette opens a file database with `mode=ro` connections: nothing from the web can
     # write, and pages still see what a crawl adds (immutable mode would ignore its WAL).
