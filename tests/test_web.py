@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import shutil
 import socket
 import sqlite3
@@ -231,9 +232,12 @@ def served(archive: Path) -> Iterator[str]:
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        assert process.stdout is not None
+        assert process.stdout is not None and process.stderr is not None
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        assert ready, "c5crawler serve printed nothing in 60 s"
         line = process.stdout.readline()
-        assert line.startswith(f"serving {archive} read-only at http://127.0.0.1:"), line + (process.stderr.read() if process.poll() is not None else "")  # type: ignore[union-attr]
+        failed = process.stderr.read() if process.poll() is not None else ""
+        assert line.startswith(f"serving {archive} read-only at http://127.0.0.1:"), line + failed
         yield line.split(" at ")[1].split()[0]
     finally:
         process.terminate()
