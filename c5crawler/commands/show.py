@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
+from c5crawler.archive.diff import record_diff
 from c5crawler.archive.models import Article, Revision
 from c5crawler.archive.store import CREDIT_ROLES
 from c5crawler.commands.options import EXIT_OK, UsageError, Verbs, archive_url, empty_archive, positive
@@ -128,16 +128,11 @@ def pairs(numbers: list[int], count: int) -> list[tuple[int, int]]:
     return [(n, n + 1) for n in range(1, count)]
 
 
-def _text(record: dict[str, Any]) -> list[str]:
-    return [record.get("title") or "", "", *(record.get("summary") or "").splitlines(), "", *record.get("body", "").splitlines()]
-
-
 def diff(revisions: list[Revision], old: int, new: int) -> dict[str, Any]:
     """Version `old` against version `new`: a unified diff of title, summary and body."""
     a, b = revisions[old - 1], revisions[new - 1]
-    lines = difflib.unified_diff(
-        _text(a.record), _text(b.record), lineterm="",
-        fromfile=f"revision {old} ({iso(a.fetched_at)})", tofile=f"revision {new} ({iso(b.fetched_at)})",
+    lines = record_diff(
+        a.record, b.record, f"revision {old} ({iso(a.fetched_at)})", f"revision {new} ({iso(b.fetched_at)})"
     )
     text = "\n".join(lines)
     return {
