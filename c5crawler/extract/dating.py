@@ -52,11 +52,13 @@ class UrlDate:
 def cross_checked(
     dates: Iterable[DateText], url_date: UrlDate | None, zone: tzinfo = BEIJING
 ) -> list[DateText]:
-    """`dates` (best first) without the published dates that contradict the URL's date.
+    """`dates` (best first) without the meta published dates that contradict the URL's date.
 
     A day-precise URL date is added after the page's own candidates, so it serves
     when every page date was wrong or missing. `updated` dates are kept: an edit
-    may come long after publication. Without a URL date, `dates` is returned as is.
+    may come long after publication; so are dates in the page's visible text, which
+    win over any other (the record notes the disagreement). Without a URL date,
+    `dates` is returned as is.
     """
     dates = list(dates)
     if url_date is None:
@@ -66,6 +68,7 @@ def cross_checked(
         parsed = parse_date(candidate["text"], zone)
         if (
             candidate["role"] == "published"
+            and candidate["source"] != "page"
             and parsed is not None
             and not url_date.agrees(parsed.value.astimezone(zone).date())
         ):
