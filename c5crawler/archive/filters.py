@@ -31,6 +31,7 @@ class ArticleFilter:
     section: str | None = None
     mentions: str | None = None  # a country, person or organisation the article mentions
     topic: str | None = None  # a topic it is tagged with, e.g. diplomacy
+    language: str | None = None  # the page's language code: en, zh, ...
 
     def dates(self) -> list[ColumnElement[bool]]:
         """The conditions on the publication date alone."""
@@ -47,6 +48,8 @@ class ArticleFilter:
             query = query.where(Article.kind == self.kind)
         if self.section:
             query = query.where(_same_name(Article.section, self.section))
+        if self.language:
+            query = query.where(_same_name(Article.language, self.language))
         # Aliases: the query may itself read credits or turns (export does), and the
         # subqueries must not correlate to those.
         if self.author:

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 from lxml.cssselect import CSSSelector
 
 from c5crawler.extract.body import body_images, body_paragraphs, default_skip
-from c5crawler.extract.dating import UrlDate, cross_checked
+from c5crawler.extract.dating import UrlDate, cross_checked, page_date
 from c5crawler.extract.fallback import with_fallback
 from c5crawler.extract.html import (
     HtmlElement,
@@ -70,11 +70,6 @@ _PAGE_DATE = (
     CSSSelector("#pubtime"),
     CSSSelector("div.mheader div.info"),
     CSSSelector("span.time"),
-)
-# "2023 11/ 17 20:52:15" (split spans), "2020-02-19 20:29:58", "2012年05月10日 08:23:45".
-_STAMP = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]?\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?:\s*日)?"
-    r"(?:\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
 )
 _SOURCE_TEXT = (
     CSSSelector("div.source span.sourceText"),
@@ -161,15 +156,6 @@ def next_page_url(body: HtmlElement | None, url: str) -> str | None:
         if link and is_article_url(link) and canonical_url(link) == here and page_number(link) == wanted:
             return link.split("#", 1)[0]
     return None
-
-
-def page_date(text: str) -> str | None:
-    """A stamp as one text ("2023-11-17 20:52:15"), however the template splits or spells it."""
-    match = _STAMP.search(text)
-    if not match:
-        return None
-    day = f"{match['y']}-{int(match['m']):02d}-{int(match['d']):02d}"
-    return f"{day} {match['time']}" if match["time"] else day
 
 
 def _skip(element: HtmlElement) -> bool:

@@ -25,6 +25,7 @@ _FURNITURE = re.compile(
       | (?:\|?<<)?[\d\s|<>]+(?:next|previous)\s+page.*
       | 图集 | \+1 | 分享到[:：]?.* | 阅读下一篇[:：]?.* | 相关新闻[:：]?
       | related\s+(?:stories|articles|news)\s*:?
+      | (?:P\.S\.\s*)?.{0,120}\bsign\s+up\s+here\b.{0,20}        # a newsletter's advertisement
     )$""",
     re.I | re.X,
 )
@@ -47,10 +48,10 @@ _PHOTO_CREDIT_LINE = re.compile(
     r"^[(（]?\s*(?:新华社|中新社)?\s*(?:记者|发)?\s*[(（]?\s*(?P<names>[\u4e00-\u9fff·\s、]{2,20}?)\s*摄\s*[)）]?$"
 )
 # An English caption's first part ends with the day the photo was taken ("…, Jan. 15, 2023.")
-# and is followed by its credit-bearing part.
+# and stands beside its credit-bearing part or the next caption.
 _DATED_CAPTION = re.compile(r",\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*\d{4}\s*\.?$")
-# A story's closing mark.
-_END_MARK = re.compile(r"\s*[■□▲]\s*$")
+# What closes a paragraph without being story: an end mark, a "Read more here." link.
+_END_MARK = re.compile(r"\s*(?:[■□▲]|\bread\s+more\s+here\s*\.?)\s*$", re.I)
 # A caption is a line or two, not a paragraph of news.
 _MAX_CAPTION_CHARS = 400
 
@@ -75,6 +76,8 @@ def photo_credit(paragraph: str) -> list[str]:
 
 def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     """(the story's paragraphs, photographers credited on lines of their own), in order."""
+    captions = [is_caption(p) for p in paragraphs]
+    dated = [len(p) <= _MAX_CAPTION_CHARS and bool(_DATED_CAPTION.search(p)) for p in paragraphs]
     kept: list[str] = []
     credited: list[str] = []
     skip_next = False
@@ -90,12 +93,16 @@ def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
         if names:
             credited += names
             continue
-        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
-        if (
-            is_furniture(paragraph)
-            or is_caption(paragraph)
-            or (_DATED_CAPTION.search(paragraph) and len(paragraph) <= _MAX_CAPTION_CHARS and is_caption(following))
-        ):
+        if is_furniture(paragraph) or captions[index] or (dated[index] and _next_to_caption(index, captions, dated)):
             continue
-        kept.append(_END_MARK.sub("", paragraph))
+        text = _END_MARK.sub("", paragraph)
+        if text:
+            kept.append(text)
     return kept, credited
+
+
+def _next_to_caption(index: int, captions: list[bool], dated: list[bool]) -> bool:
+    """A dated line is a caption's first part when a caption, or another such line, stands beside it
+    (a gallery's captions follow each other once their images are gone)."""
+    neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(captions)]
+    return any(captions[i] or dated[i] for i in neighbours)
