@@ -1,0 +1,165 @@
+"""The page's language, the furniture stage and the date conflict rule, on text written here;
+and the archive's language filter on a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from c5crawler.archive import ArchiveStore, open_archive
+from c5crawler.archive.export import article_rows
+from c5crawler.archive.filters import ArticleFilter
+from c5crawler.archive.search import search
+from c5crawler.extract import extract_page
+from c5crawler.extract.html import declared_languages, parse_html
+from c5crawler.items import DateText, RawArticle
+from c5crawler.normalise.furniture import strip_furniture
+from c5crawler.normalise.language import language_code, page_language
+from c5crawler.normalise.record import normalise_record
+from tests.test_archive import make_record, page
+
+ZH = "外交部发言人汪文斌主持例行记者会，回答了有关中国同中亚国家合作的问题。"
+EN = "Chinese State Councilor and Foreign Minister Wang Yi held talks with his counterparts."
+
+
+# -- language -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("declared", "text", "language"),
+    [
+        (["zh-CN"], ZH, "zh"),
+        (["en"], ZH, "zh"),  # a template's default: the text wins
+        (["zh-CN"], EN, "en"),
+        (["fr-FR", "en"], "Le ministre a rencontré ses homologues.", "fr"),  # same script: the declaration
+        ([], ZH + " WHO CGTN", "zh"),  # Latin acronyms in a Chinese text
+        ([], EN + " 王毅", "en"),
+        (["en-US"], "", "en"),  # no letters: the declaration
+        ([], "2020-07-16", "und"),
+    ],
+)
+def test_page_language(declared: list[str], text: str, language: str) -> None:
+    assert page_language(declared, text) == language
+
+
+def test_language_codes() -> None:
+    assert [language_code(v) for v in ("zh-CN", "zh_CN", "EN-us", "en", "", None, "x")] == [
+        "zh", "zh", "en", "en", None, None, None
+    ]
+
+
+def test_declared_languages_in_order() -> None:
+    tree = parse_html(
+        '<html lang="en"><head><meta http-equiv="Content-Language" content="zh-CN">'
+        '<meta property="og:locale" content="en_US"></head><body><p>x</p></body></html>'
+    )
+    assert declared_languages(tree) == ["zh-CN", "en", "en_US"]
+
+
+def test_chinese_page_declared_english_is_chinese() -> None:
+    html = f'<html lang="en"><head><title>中亚合作</title></head><body><h1>中亚合作</h1><div id="detail"><p>{ZH}</p><p>{ZH}</p></div></body></html>'
+    raw = extract_page(html, "https://www.news.cn/world/2020-07/16/c_1126245466.htm")
+    assert raw["language"] == "zh" and normalise_record(raw)["language"] == "zh"
+
+
+# -- furniture ------------------------------------------------------------------------
+def test_furniture_goes_credits_stay() -> None:
+    paragraphs = [
+        "Play Video 0:00 /2:54",
+        "South China Sea Photo: VCG",
+        "BEIJING, July 16 (Xinhua) -- The ministers met on Thursday.",
+        "Officials said more talks would follow. ■",
+        "Read more:",
+        "China and Central Asia sign deals",
+        "Read more: Ministers meet in Xi'an",
+        "Delegates attend the meeting in Beijing, capital of China, July 16, 2020.",
+        "The meeting was held by video link. (Xinhua/Li Gang)",
+        "|<<1234下一页>>|",
+        "图集",
+        "+1",
+        "【纠错】 责任编辑： 焦鹏",
+        "[作者: 刘满仓 　责任编辑: 杨丹宇 ]",
+        "新华社发（刘满仓摄）",
+        "(CGTN's Liu Yang also contributed to the story.)",
+    ]
+    kept, photographers = strip_furniture(paragraphs)
+    assert kept == [
+        "BEIJING, July 16 (Xinhua) -- The ministers met on Thursday.",
+        "Officials said more talks would follow.",
+        "(CGTN's Liu Yang also contributed to the story.)",
+    ]
+    assert photographers == ["刘满仓"]
+
+
+def test_story_sentences_are_not_furniture() -> None:
+    story = [
+        "The photo: a symbol of the friendship, she said, hangs in the ministry.",
+        "The treaty was signed in Beijing, July 16, 2020.",  # a date at the end, but no caption beside it
+        "Sources said the talks would resume.",
+        "2月17日，武汉市民在社区领取蔬菜。",
+        "The spokesperson said the report was groundless (Xinhua).",
+    ]
+    assert strip_furniture(story) == (story, [])
+
+
+def test_record_drops_furniture_and_credits_photographers() -> None:
+    raw = RawArticle(
+        url="https://www.news.cn/local/2020-02/19/c_1.htm", source="xinhua", title="标题",
+        paragraphs=[ZH, "新华社发（刘满仓摄）", "【纠错】", "责任编辑： 焦鹏"], dates=[],
+    )
+    rec = normalise_record(raw)
+    assert rec["body"] == ZH and rec["contributors"] == ["刘满仓"] and rec["language"] == "zh"
+
+
+# -- dates: the visible page text wins, the conflict is recorded ------------------------
+def test_visible_date_wins_over_a_disagreeing_meta_date() -> None:
+    raw = RawArticle(
+        url="https://example.org/a", source="globaltimes", title="Talks",
+        paragraphs=[EN],
+        dates=[
+            DateText(text="2019-01-10T08:00:00+08:00", source="meta", role="published"),
+            DateText(text="Published: Jan 16, 2019 09:10 AM", source="page", role="published"),
+        ],
+    )
+    rec = normalise_record(raw)
+    assert rec["published_at"] == "2019-01-16T01:10:00Z" and rec["date_precision"] == "minute"
+    assert rec["date_source"] == "page (meta disagreed: 2019-01-10)"
+
+
+def test_agreeing_dates_record_no_conflict_and_keep_the_minute() -> None:
+    raw = RawArticle(
+        url="https://example.org/a", source="xinhua", title="Talks", paragraphs=[EN],
+        dates=[
+            DateText(text="2024-05-15", source="meta", role="published"),
+            DateText(text="2024-05-15 08:58:52", source="page", role="published"),
+            DateText(text="2024-05-15", source="url", role="published"),
+        ],
+    )
+    rec = normalise_record(raw)
+    assert (rec["published_at"], rec["date_source"], rec["date_precision"]) == ("2024-05-15T00:58:52Z", "page", "minute")
+
+
+def test_published_and_updated_apart() -> None:
+    raw = RawArticle(
+        url="https://example.org/a", source="cgtn", title="Talks", paragraphs=[EN],
+        dates=[
+            DateText(text="19:49, 21-Jan-2019", source="page", role="published"),
+            DateText(text="Updated 23:16, 21-Jan-2019", source="page", role="updated"),
+        ],
+    )
+    rec = normalise_record(raw)
+    assert (rec["published_at"], rec["updated_at"]) == ("2019-01-21T11:49:00Z", "2019-01-21T15:16:00Z")
+
+
+# -- the archive: filter on language ------------------------------------------------------
+def test_search_and_export_filter_on_language(tmp_path: Path) -> None:
+    store = ArchiveStore(open_archive(f"sqlite:///{tmp_path / 'a.sqlite3'}"))
+    english = "https://news.cgtn.com/news/2020-07-16/Talks-Sb0sDfUVNK/index.html"
+    chinese = "https://www.news.cn/world/2020-07/16/c_1126245466.htm"
+    store.save(make_record(english, "Talks with Central Asia", "Ministers met Central Asia."), page(english))
+    store.save(
+        make_record(chinese, "中亚 Central Asia 会谈", ZH + " Central Asia", language="zh", source="xinhua"),
+        page(chinese),
+    )
+    assert [hit.url for hit in search(store.engine, "Central Asia", ArticleFilter(language="zh"))] == [chinese]
+    assert [hit.url for hit in search(store.engine, "Central Asia", ArticleFilter(language="EN"))] == [english]
+    assert [row["url"] for row in article_rows(store.engine, ArticleFilter(language="zh"))] == [chinese]
