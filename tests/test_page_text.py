@@ -163,3 +163,79 @@ def test_search_and_export_filter_on_language(tmp_path: Path) -> None:
     assert [hit.url for hit in search(store.engine, "Central Asia", ArticleFilter(language="zh"))] == [chinese]
     assert [hit.url for hit in search(store.engine, "Central Asia", ArticleFilter(language="EN"))] == [english]
     assert [row["url"] for row in article_rows(store.engine, ArticleFilter(language="zh"))] == [chinese]
+
+
+# -- CGTN templates, on markup written here after SITES.md ---------------------------------
+DESKTOP_2019 = """<html><head><title>Ministers meet - CGTN</title></head><body>
+<div class="news-title">Ministers meet</div>
+<div class="news-author news-text"><div class="news-author-name">By CGTN's Li Ming</div>
+<div class="news-section-date"><span class="section">World</span><span class="date">19:49, 21-Jan-2019</span></div>
+<div class="updatetime">Updated 23:16, 21-Jan-2019</div></div>
+<div id="cmsMainContent" class="m-content">
+<p class="text en">The ministers met in Beijing on Monday.</p>
+<div class="cmsMap"><select><option>Beijing</option><option>London</option></select><p>Beijing</p></div>
+<p class="text en">Read more:</p>
+<p class="text en"><a href="/news/3d3d000000006d54/index.html">Another story entirely</a></p>
+<p class="text en">They agreed to meet again in March.</p>
+<div class="sourceTextDiv"></div>
+</div>
+<ul><li><span class="date">10:02, 15-Jul-2020</span></li></ul>
+</body></html>"""
+
+
+def test_cgtn_desktop_2019_published_updated_map_and_read_more() -> None:
+    rec = normalise_record(extract_page(DESKTOP_2019, "https://news.cgtn.com/news/3d3d514e7a51444d6d54/index.html"))
+    assert (rec["published_at"], rec["updated_at"]) == ("2019-01-21T11:49:00Z", "2019-01-21T15:16:00Z")
+    assert rec["date_raw"] == "19:49, 21-Jan-2019" and rec["date_precision"] == "minute"
+    assert rec["body"] == "The ministers met in Beijing on Monday.\n\nThey agreed to meet again in March."
+    assert (rec["authors"], rec["section"], rec["language"]) == (["Li Ming"], "World", "en")
+
+
+def test_cgtn_amp_2022_dotted_stamps() -> None:
+    amp = DESKTOP_2019.replace(
+        '<span class="date">19:49, 21-Jan-2019</span>', '<span class="date">2022.12.25 09:29 GMT+8</span>'
+    ).replace("Updated 23:16, 21-Jan-2019", "Updated 2022.12.25 10:48 GMT+8")
+    rec = normalise_record(extract_page(amp, "https://news.cgtn.com/news/2022-12-25/A-story-AAAAAAAAAA/share_amp.html"))
+    assert (rec["published_at"], rec["updated_at"]) == ("2022-12-25T01:29:00Z", "2022-12-25T02:48:00Z")
+    assert rec["url"] == "https://news.cgtn.com/news/2022-12-25/A-story-AAAAAAAAAA/index.html"
+
+
+def test_globaltimes_agency_byline_caption_and_both_stamps() -> None:
+    html = """<html><head><title>Talks - Global Times</title></head><body>
+<div class="article_title">Talks held</div>
+<span class="byline">By Xinhua </span>
+<span class="pub_time">Published: Aug 22, 2025 12:29 PM Updated: Aug 22, 2025 10:15 PM</span>
+<div class="article_right">South China Sea Photo: VCG<br /><br />The two sides held talks on Friday.<br /><br />
+They agreed to keep in touch.</div></body></html>"""
+    rec = normalise_record(extract_page(html, "https://www.globaltimes.cn/page/202508/1341234.shtml"))
+    assert (rec["authors"], rec["agencies"]) == ([], ["Xinhua"])
+    assert (rec["published_at"], rec["updated_at"]) == ("2025-08-22T04:29:00Z", "2025-08-22T14:15:00Z")
+    assert rec["body"] == "The two sides held talks on Friday.\n\nThey agreed to keep in touch."
+
+
+def test_chinadaily_chinese_template_and_site_credit_line() -> None:
+    chinese = f"""<html><head><title>中亚合作 - 中国日报网</title></head><body>
+<h1 class="dabiaoti">中亚合作迈上新台阶</h1>
+<div class="fenx"><div class="xinf-le">作者：王晓雨 来源：中国日报网 2024-05-13 09:08</div></div>
+<div id="Content"><p>{ZH}</p><p>【责任编辑：李明】</p></div></body></html>"""
+    rec = normalise_record(extract_page(chinese, "https://cn.chinadaily.com.cn/a/202405/13/WS664167f4a31082fc043c6af8.html"))
+    assert (rec["title"], rec["language"], rec["body"]) == ("中亚合作迈上新台阶", "zh", ZH)
+    assert (rec["authors"], rec["agencies"]) == (["王晓雨"], [])
+    assert (rec["published_at"], rec["date_precision"]) == ("2024-05-13T01:08:00Z", "minute")
+    english = f"""<html><head><title>Talks - Chinadaily.com.cn</title></head><body><h1>Talks</h1>
+<span class="info_l">chinadaily.com.cn | Updated: 2024-05-13 09:08</span>
+<div id="Content"><p>{EN}</p></div></body></html>"""
+    rec = normalise_record(extract_page(english, "https://www.chinadaily.com.cn/a/202405/13/WS664167f4a31082fc043c6af9.html"))
+    assert (rec["authors"], rec["agencies"], rec["updated_at"]) == ([], [], "2024-05-13T01:08:00Z")
+
+
+def test_xinhua_2012_gb2312_table_page() -> None:
+    html = f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>中国同中亚国家加强合作_新华网</title></head><body><table><tr><td>
+<span id="title">中国同中亚国家加强合作</span><span id="pubtime">2012年05月10日 08:23:45</span>
+<span id="source">来源： 新华社</span></td></tr>
+<tr><td id="content"><p>{ZH}</p><p>【纠错】</p></td></tr></table></body></html>""".encode("gb2312")
+    rec = normalise_record(extract_page(html, "http://news.xinhuanet.com/world/2012-05/10/c_123105624.htm"))
+    assert (rec["title"], rec["body"], rec["language"]) == ("中国同中亚国家加强合作", ZH, "zh")
+    assert (rec["published_at"], rec["date_precision"], rec["agencies"]) == ("2012-05-10T00:23:45Z", "minute", ["Xinhua"])
+    assert rec["url"] == "https://news.xinhuanet.com/world/2012-05/10/c_123105624.htm"

@@ -172,3 +172,37 @@ def test_fallback_on_body_fragments_leaves_no_furniture(line: dict[str, Any]) ->
         assert furniture not in body, furniture
     # Captions are gone, however the template wrote them ("... /VCG Photo", "... (Xinhua/Li Gang)").
     assert "Perry Baker (L) is tackled" not in body and "Passengers are greeted with gift bags" not in body
+
+
+@needs_news_sites
+@pytest.mark.parametrize(
+    ("fragment", "count", "first", "last"),
+    [
+        (
+            "other/cgtn_fragment_2019.html",  # <div class="text text-p en"> holding the text itself
+            9,
+            "Fiji secured their first win in South Africa since 2009 as they thrashed the United States 29-15 in the "
+            "final of the HSBC Cape Town Sevens on Sunday.",
+            "The next stop on the HSBC World Rugby Sevens Series is Hamilton and the two-day event will be staged on "
+            "January 26-27.",
+        ),
+        (
+            "other/cgtn_fragment_newseu_2020.html",  # <div class="text  en"> with <p>s inside
+            37,
+            '"We have strongly advocated in favor of public support using public money to support the airline '
+            'industry because we think that first of all we are absolutely key for the economic development."',
+            "But could it be under threat from COVID-19 and \"ultra long haul\" flights?",
+        ),
+    ],
+)
+def test_cgtn_extractor_reads_each_body_markup(fragment: str, count: int, first: str, last: str) -> None:
+    """The real `#cmsMainContent` fragments inside a page shell written here."""
+    body = (NEWS_SITES / fragment).read_text(encoding="utf-8")
+    page = f"<html><head><title>A story - CGTN</title></head><body><div class='news-title'>A story</div>{body}</body></html>"
+    rec = dict(normalise_record(cgtn.extract_article(page, "https://news.cgtn.com/news/2019-01-01/A-story-AAAAAAAAAA/index.html")))
+    paragraphs = rec["body"].split("\n\n")
+    assert rec["extractor"] == "cgtn" and rec["language"] == "en"
+    assert (len(paragraphs), paragraphs[0]) == (count, first)
+    assert rec["body"].endswith(last)
+    for furniture in FURNITURE:
+        assert furniture not in rec["body"], furniture
