@@ -111,42 +111,29 @@ def test_record_drops_furniture_and_credits_photographers() -> None:
 
 
 # -- dates: the visible page text wins, the conflict is recorded ------------------------
+def dated(*stamps: tuple[str, str, str]) -> dict:
+    """The record of a page whose date candidates are (text, source, role), best first."""
+    dates = [DateText(text=text, source=source, role=role) for text, source, role in stamps]
+    return dict(normalise_record(RawArticle(url="https://example.org/a", source="cgtn", title="Talks", paragraphs=[EN], dates=dates)))
+
+
 def test_visible_date_wins_over_a_disagreeing_meta_date() -> None:
-    raw = RawArticle(
-        url="https://example.org/a", source="globaltimes", title="Talks",
-        paragraphs=[EN],
-        dates=[
-            DateText(text="2019-01-10T08:00:00+08:00", source="meta", role="published"),
-            DateText(text="Published: Jan 16, 2019 09:10 AM", source="page", role="published"),
-        ],
+    rec = dated(
+        ("2019-01-10T08:00:00+08:00", "meta", "published"), ("Published: Jan 16, 2019 09:10 AM", "page", "published")
     )
-    rec = normalise_record(raw)
     assert rec["published_at"] == "2019-01-16T01:10:00Z" and rec["date_precision"] == "minute"
     assert rec["date_source"] == "page (meta disagreed: 2019-01-10)"
 
 
 def test_agreeing_dates_record_no_conflict_and_keep_the_minute() -> None:
-    raw = RawArticle(
-        url="https://example.org/a", source="xinhua", title="Talks", paragraphs=[EN],
-        dates=[
-            DateText(text="2024-05-15", source="meta", role="published"),
-            DateText(text="2024-05-15 08:58:52", source="page", role="published"),
-            DateText(text="2024-05-15", source="url", role="published"),
-        ],
+    rec = dated(
+        ("2024-05-15", "meta", "published"), ("2024-05-15 08:58:52", "page", "published"), ("2024-05-15", "url", "published")
     )
-    rec = normalise_record(raw)
     assert (rec["published_at"], rec["date_source"], rec["date_precision"]) == ("2024-05-15T00:58:52Z", "page", "minute")
 
 
 def test_published_and_updated_apart() -> None:
-    raw = RawArticle(
-        url="https://example.org/a", source="cgtn", title="Talks", paragraphs=[EN],
-        dates=[
-            DateText(text="19:49, 21-Jan-2019", source="page", role="published"),
-            DateText(text="Updated 23:16, 21-Jan-2019", source="page", role="updated"),
-        ],
-    )
-    rec = normalise_record(raw)
+    rec = dated(("19:49, 21-Jan-2019", "page", "published"), ("Updated 23:16, 21-Jan-2019", "page", "updated"))
     assert (rec["published_at"], rec["updated_at"]) == ("2019-01-21T11:49:00Z", "2019-01-21T15:16:00Z")
 
 
