@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
 
 from c5crawler.archive import ArchiveStore, open_archive
 from c5crawler.archive.export import article_rows
@@ -17,6 +19,7 @@ from c5crawler.items import DateText, RawArticle
 from c5crawler.normalise.furniture import strip_furniture
 from c5crawler.normalise.language import language_code, page_language
 from c5crawler.normalise.record import normalise_record
+from c5crawler.spiders.cgtn import CgtnSpider
 from tests.test_archive import make_record, page
 
 ZH = "外交部发言人汪文斌主持例行记者会，回答了有关中国同中亚国家合作的问题。"
@@ -226,3 +229,19 @@ def test_xinhua_2012_gb2312_table_page() -> None:
     assert (rec["title"], rec["body"], rec["language"]) == ("中国同中亚国家加强合作", ZH, "zh")
     assert (rec["published_at"], rec["date_precision"], rec["agencies"]) == ("2012-05-10T00:23:45Z", "minute", ["Xinhua"])
     assert rec["url"] == "https://news.xinhuanet.com/world/2012-05/10/c_123105624.htm"
+
+
+def test_content_language_header_serves_when_the_page_cannot_tell() -> None:
+    """A video page with no letters and no declaration: the HTTP Content-Language decides."""
+    spider = CgtnSpider.from_crawler(get_crawler(CgtnSpider))
+    url = "https://news.cgtn.com/news/2020-07-20/Watch-1234-SgKx8n1vQs/index.html"
+    html = b"""<html><head><title>2020</title></head><body><div class="news-title">1234</div>
+<div id="cmsMainContent"><p>2020-07-20</p></div></body></html>"""
+
+    def language(headers: dict[str, str]) -> str:
+        response = HtmlResponse(url=url, body=html, headers=headers, request=Request(url))
+        [item] = spider.parse_article(response)
+        return item["raw"]["language"]
+
+    assert language({}) == "und"
+    assert language({"Content-Language": "en-US"}) == "en"
