@@ -259,5 +259,9 @@ def declared_languages(tree: HtmlElement) -> list[str]:
 
 def article_language(tree: HtmlElement, title: str | None, paragraphs: Iterable[str]) -> str:
     """The page's declared language, checked against the script of its title and body."""
-    text = " ".join([title or "", *paragraphs])
-    return page_language(declared_languages(tree), text)
+    sample = [title or ""]
+    for paragraph in paragraphs:  # the opening paragraphs suffice
+        sample.append(paragraph)
+        if sum(map(len, sample)) > 2000:
+            break
+    return page_language(declared_languages(tree), " ".join(sample))

@@ -25,7 +25,7 @@ _FURNITURE = re.compile(
       | (?:\|?<<)?[\d\s|<>]+(?:next|previous)\s+page.*
       | 图集 | \+1 | 分享到[:：]?.* | 阅读下一篇[:：]?.* | 相关新闻[:：]?
       | related\s+(?:stories|articles|news)\s*:?
-      | (?:P\.S\.\s*)?.{0,120}\bsign\s+up\s+here\b.{0,20}        # a newsletter's advertisement
+      | (?:P\.S\.\s*)?[^.?!]{0,80}[.?!]?\s*sign\s+up\s+here\b.{0,20}  # a newsletter's advertisement
     )$""",
     re.I | re.X,
 )
@@ -51,19 +51,30 @@ _PHOTO_CREDIT_LINE = re.compile(
 # and stands beside its credit-bearing part or the next caption.
 _DATED_CAPTION = re.compile(r",\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*\d{4}\s*\.?$")
 # What closes a paragraph without being story: an end mark, a "Read more here." link.
-_END_MARK = re.compile(r"\s*(?:[■□▲]|\bread\s+more\s+here\s*\.?)\s*$", re.I)
+_END_MARKS = ("■", "□", "▲")
+_READ_MORE_HERE = "read more here"
 # A caption is a line or two, not a paragraph of news.
 _MAX_CAPTION_CHARS = 400
+# Furniture is a short line; an editor line naming several people is the longest.
+_MAX_FURNITURE_CHARS = 200
+# Credits, dates and end marks sit in a paragraph's last characters: only those are searched.
+_TAIL = 100
 
 
 def is_furniture(paragraph: str) -> bool:
     """True for a paragraph that is page furniture on its own (pager, player, editor line, ...)."""
-    return bool(_FURNITURE.match(paragraph))
+    return len(paragraph) <= _MAX_FURNITURE_CHARS and bool(_FURNITURE.match(paragraph))
 
 
 def is_caption(paragraph: str) -> bool:
     """True for a photo caption: a short paragraph ending in a photo credit."""
-    return len(paragraph) <= _MAX_CAPTION_CHARS and bool(_CAPTION_END.search(paragraph))
+    if len(paragraph) > _MAX_CAPTION_CHARS:
+        return False
+    tail = paragraph[-_TAIL:]
+    # Every credit form names a photo or Xinhua, or ends in 摄: a substring test spares the search.
+    if "摄" not in tail and "photo" not in tail.lower() and "xinhua" not in tail.lower():
+        return False
+    return bool(_CAPTION_END.search(paragraph, _tail(paragraph)))
 
 
 def photo_credit(paragraph: str) -> list[str]:
@@ -77,7 +88,7 @@ def photo_credit(paragraph: str) -> list[str]:
 def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     """(the story's paragraphs, photographers credited on lines of their own), in order."""
     captions = [is_caption(p) for p in paragraphs]
-    dated = [len(p) <= _MAX_CAPTION_CHARS and bool(_DATED_CAPTION.search(p)) for p in paragraphs]
+    dated = [_is_dated_line(p) for p in paragraphs]
     kept: list[str] = []
     credited: list[str] = []
     skip_next = False
@@ -95,10 +106,34 @@ def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
             continue
         if is_furniture(paragraph) or captions[index] or (dated[index] and _next_to_caption(index, captions, dated)):
             continue
-        text = _END_MARK.sub("", paragraph)
+        text = _without_end_mark(paragraph)
         if text:
             kept.append(text)
     return kept, credited
+
+
+def _is_dated_line(paragraph: str) -> bool:
+    # (a year at the very end first: a string test, where the search costs a scan)
+    return (
+        len(paragraph) <= _MAX_CAPTION_CHARS
+        and paragraph.rstrip(". ")[-4:].isdigit()
+        and bool(_DATED_CAPTION.search(paragraph, _tail(paragraph)))
+    )
+
+
+def _without_end_mark(paragraph: str) -> str:
+    text = paragraph.rstrip()
+    if text.endswith(_END_MARKS):
+        return text[:-1].rstrip()
+    bare = text.rstrip(". ")
+    if bare.lower().endswith(_READ_MORE_HERE):
+        return bare[: -len(_READ_MORE_HERE)].rstrip()
+    return paragraph
+
+
+def _tail(paragraph: str) -> int:
+    """Where a paragraph's last characters start (a search position: anchors still see the whole)."""
+    return max(0, len(paragraph) - _TAIL)
 
 
 def _next_to_caption(index: int, captions: list[bool], dated: list[bool]) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 # Enough text to tell the script apart; reading more only costs time.
-_SAMPLE = 4000
+_SAMPLE = 1500
 # A Han character is a word, a Latin word some five letters: counted in words, the
 # larger script wins (a Chinese text still holds Latin names, acronyms and URLs).
 _LETTERS_PER_WORD = 5
