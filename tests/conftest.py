@@ -14,9 +14,35 @@ from c5crawler.mirror import SAMPLE_MIRROR, serve
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_PAGES = REPO.parent / "shared" / "real-pages"
-needs_real_pages = pytest.mark.skipif(
-    not REAL_PAGES.is_dir(), reason="../shared/real-pages is not here"
-)
+
+
+def needs_data(path: Path) -> pytest.MarkDecorator:
+    """For a test that reads `path` (shared real pages): skipped where it is missing, but
+    under CI=true a missing `path` fails the test, so no check goes quietly unrun."""
+    return pytest.mark.needs_data(path)
+
+
+needs_real_pages = needs_data(REAL_PAGES)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_data(path): the test reads this file or folder")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own skip marks are honoured
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if os.environ.get("CI") == "true":
+        # A test parametrized over files of missing data has no cases: pytest would skip it.
+        for marker in item.iter_markers("skip"):
+            if "empty parameter set" in str(marker.kwargs.get("reason", "")):
+                pytest.fail(f"no cases for {item.name}: its data is missing (CI=true)", pytrace=False)
+    for marker in item.iter_markers("needs_data"):
+        path = Path(marker.args[0])
+        if path.exists():
+            continue
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing: under CI=true the shared data must be there", pytrace=False)
+        pytest.skip(f"{path} is not here")
 
 # Crawls against 127.0.0.1 need no politeness delays.
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_BACKOFF_BASE=0"]

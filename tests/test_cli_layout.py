@@ -75,7 +75,7 @@ def test_every_source_option_names_the_registry_s_sources() -> None:
         for action in parser._actions
         if "--source" in action.option_strings
     }
-    assert set(with_source) == {"search", "export", "reparse", "extract"}
+    assert set(with_source) == {"search", "export", "reparse", "extract", "plot"}
     for name, action in with_source.items():
         if action.choices:
             assert list(action.choices) == list(SOURCES), name

@@ -13,11 +13,12 @@ from c5crawler.extract.mfa import extract_article
 from c5crawler.items import ArticleRecord
 from c5crawler.mirror import SAMPLE_MIRROR
 from c5crawler.normalise.record import normalise_record
+from tests.conftest import needs_data
 
 SEED = "news/2020-07-16/Wang-Yi-China-Central-Asia-cooperation-not-targeted-at-third-party-Sb0sDfUVNK"
 SECTION = "www.fmprc.gov.cn/mfa_eng/xwfw_665399/s2510_665401/2511_665403/"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-pages" / "fmprc-2020-07-04" / SECTION
-needs_snapshot = pytest.mark.skipif(not REAL.is_dir(), reason="real MFA snapshot not available")
+needs_snapshot = needs_data(REAL)
 
 
 def mirror(path: str, page: str = "index.html") -> ArticleRecord:

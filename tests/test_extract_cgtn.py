@@ -9,6 +9,7 @@ import pytest
 from c5crawler.extract.cgtn import canonical_url, extract_article, is_article_url, listing_links
 from c5crawler.items import ExtractionError
 from c5crawler.normalise.record import normalise_record
+from tests.conftest import needs_data
 
 MIRROR = Path(__file__).resolve().parents[1] / "c5crawler" / "sample_mirror" / "cgtn"
 REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "real-pages"
@@ -146,7 +147,7 @@ def test_listing_links_are_absolute_once_per_article_and_dated() -> None:
     assert links[1][1] is None and links[2][1] is None
 
 
-@pytest.mark.skipif(not REAL_PAGES.is_dir(), reason="shared/real-pages is not here")
+@needs_data(REAL_PAGES)
 def test_real_homepage_links() -> None:
     page = (REAL_PAGES / "cgtn-home-2021-09-13.html").read_bytes()
     links = listing_links(page, "https://www.cgtn.com/")

@@ -18,6 +18,7 @@ from c5crawler.extract.mfa import (
     listing_pages,
 )
 from c5crawler.normalise.record import normalise_record
+from tests.conftest import needs_data
 from c5crawler.items import ExtractionError, RawArticle
 from c5crawler.normalise.dates import parse_date
 from c5crawler.normalise.turns import spokesperson_from_title
@@ -28,7 +29,7 @@ REAL = SNAPSHOT / SECTION
 BASE = "https://" + SECTION
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mfa"
 
-needs_snapshot = pytest.mark.skipif(not REAL.is_dir(), reason="real MFA snapshot not available")
+needs_snapshot = needs_data(REAL)
 
 # What the 2020-07-04 snapshot holds (measured): 13 listing pages of 40 links (20 on
 # the last) = 500 transcripts, 100 of them saved.

@@ -74,18 +74,19 @@ def test_chinadaily_buddhist_era_publishdate_loses_to_the_url() -> None:
     html = page("chinadaily", CD_BUDDHIST)
     assert b'name="publishdate" content="2565-08-04 09:35:00"' in html
     rec = record(chinadaily, "chinadaily", CD_BUDDHIST)
-    assert rec["published_at"] == "2022-08-03T16:00:00Z"  # 4 August 2022, Beijing day
-    assert (rec["date_source"], rec["date_precision"], rec["date_raw"]) == ("url", "day", "2022-08-04")
-    assert rec["updated_at"] == "2022-08-04T01:35:00Z"  # "Updated: 2022-08-04 09:35", Beijing time
+    # The URL gives the day (4 August 2022), the page's only stamp the minute on that day.
+    assert rec["published_at"] == rec["updated_at"] == "2022-08-04T01:35:00Z"  # 09:35 Beijing time
+    assert (rec["date_source"], rec["date_precision"], rec["date_raw"]) == ("page", "minute", "Updated: 2022-08-04 09:35")
     assert rec["authors"] == ["Zhang Yunbi"]
-    assert rec["agencies"] == ["China Daily", "Xinhua"]  # the credit line and "(Xinhua contributed ...)"
+    # "(Xinhua contributed ...)"; the credit line's "China Daily" is the paper itself, no agency.
+    assert rec["agencies"] == ["Xinhua"]
     assert "contributed" not in rec["body"]
 
 
 def test_chinadaily_meta_year_that_disagrees_with_the_url_loses() -> None:
     html = page("chinadaily", CD_BUDDHIST).replace(b"2565-08-04 09:35:00", b"2021-08-04 09:35:00")
     rec = dict(normalise_record(chinadaily.extract_article(html, f"{MIRROR}/{CD_BUDDHIST}")))
-    assert rec["published_at"].startswith("2022-08-03T16") and rec["date_source"] == "url"
+    assert rec["published_at"] == "2022-08-04T01:35:00Z" and rec["date_source"] == "page"
 
 
 def test_chinadaily_agreeing_meta_wins_and_pages_link_on() -> None:
@@ -130,7 +131,8 @@ def test_globaltimes_article() -> None:
 def test_globaltimes_staff_byline_is_a_credit_and_pm_is_afternoon() -> None:
     rec = record(globaltimes, "globaltimes", GT_2022)
     assert rec["published_at"] == "2022-04-17T08:21:00Z"  # "Apr 17, 2022 04:21 PM" Beijing
-    assert rec["authors"] == [] and rec["agencies"] == ["Global Times"]
+    # "By Global Times" names the paper itself: neither an author nor an agency.
+    assert rec["authors"] == [] and rec["agencies"] == []
 
 
 def test_globaltimes_published_and_updated_stamps() -> None:
@@ -140,10 +142,13 @@ def test_globaltimes_published_and_updated_stamps() -> None:
     ]
 
 
-def test_globaltimes_date_outside_the_url_month_loses() -> None:
-    dates = [DateText(text="Published: Jul 16, 2019 10:51 PM", source="page", role="published")]
-    assert cross_checked(dates, globaltimes.url_date(f"{MIRROR}/{GT_C5}")) == []
-    assert cross_checked(dates, UrlDate.month(2019, 7)) == dates
+def test_globaltimes_meta_date_outside_the_url_month_loses_the_page_date_stays() -> None:
+    meta = [DateText(text="2019-07-16T22:51:00+08:00", source="meta", role="published")]
+    assert cross_checked(meta, globaltimes.url_date(f"{MIRROR}/{GT_C5}")) == []
+    assert cross_checked(meta, UrlDate.month(2019, 7)) == meta
+    # What the page shows is what readers saw: it is kept, and wins over other candidates.
+    shown = [DateText(text="Published: Jul 16, 2019 10:51 PM", source="page", role="published")]
+    assert cross_checked(shown, globaltimes.url_date(f"{MIRROR}/{GT_C5}")) == shown
 
 
 # -- shared -----------------------------------------------------------------------------

@@ -9,13 +9,14 @@ import pytest
 
 from c5crawler.extract.mfa import extract_article
 from c5crawler.normalise.record import normalise_record
+from tests.conftest import needs_data
 from c5crawler.normalise.turns import split_turns, spokesperson_from_title
 
 SECTION = "www.fmprc.gov.cn/mfa_eng/xwfw_665399/s2510_665401/2511_665403/"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-pages" / "fmprc-2020-07-04" / SECTION
 BASE = "https://" + SECTION
 
-needs_snapshot = pytest.mark.skipif(not REAL.is_dir(), reason="real MFA snapshot not available")
+needs_snapshot = needs_data(REAL)
 
 OUTLET_TITLE = "Foreign Ministry Spokesperson Zhao Lijian's Regular Press Conference on July 3, 2020"
 

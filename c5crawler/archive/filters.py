@@ -31,7 +31,7 @@ class ArticleFilter:
     section: str | None = None
     mentions: str | None = None  # a country, person or organisation the article mentions
     topic: str | None = None  # a topic it is tagged with, e.g. diplomacy
-    language: str | None = None  # the record's language code, e.g. en
+    language: str | None = None  # the page's language code: en, zh, ...
 
     def dates(self) -> list[ColumnElement[bool]]:
         """The conditions on the publication date alone."""
@@ -46,10 +46,10 @@ class ArticleFilter:
             query = query.where(Article.source == self.source)
         if self.kind:
             query = query.where(Article.kind == self.kind)
-        if self.language:
-            query = query.where(Article.language == self.language)
         if self.section:
             query = query.where(_same_name(Article.section, self.section))
+        if self.language:
+            query = query.where(_same_name(Article.language, self.language))
         # Aliases: the query may itself read credits or turns (export does), and the
         # subqueries must not correlate to those.
         if self.author:

@@ -96,14 +96,19 @@ def _wholly_bold(block: HtmlElement) -> bool:
     return bool(text) and bold == text and len(text.split()) <= _MAX_HEADING_WORDS
 
 
-def body_images(container: HtmlElement | None, base_url: str) -> list[Image]:
-    """Images of the body with their captions (a figcaption, or a caption-classed element after)."""
+def body_images(container: HtmlElement | None, base_url: str, skip: Skip | None = None) -> list[Image]:
+    """Images of the body with their captions (a figcaption, or a caption-classed element after).
+
+    With `skip`, images inside what it skips (a pager's, an editor block's icons) are left out.
+    """
     if container is None:
         return []
     images: list[Image] = []
     seen: set[str] = set()
     for img in container.iter("img"):
         src = absolute_url(base_url, img.get("data-src") or img.get("src"))
+        if skip and any(skip(node) for node in img.iterancestors() if node is not container):
+            continue
         if not src or src in seen:
             continue
         seen.add(src)

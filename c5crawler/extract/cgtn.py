@@ -5,16 +5,20 @@ Pure functions over HTML text and URLs: no Scrapy, no database, no network.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
 from lxml import etree
+from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
+from c5crawler.extract.credits import split_byline
 from c5crawler.extract.fallback import extract_generic
 from c5crawler.extract.html import (
     HtmlElement,
     absolute_url,
+    article_language,
     canonical_link,
     class_tokens,
     clean_space,
@@ -31,25 +35,36 @@ CANONICAL_HOST = "https://news.cgtn.com"
 
 # /news/2020-07-16/<Slug>-<ID>/index.html: the ID is 10-11 letters and digits.
 _DATED_PATH = re.compile(
-    r"^/news/(?P<key>\d{4}-\d{2}-\d{2}/[^/?#]+-[A-Za-z0-9]{10,11})/(?:(?:index|p|share_amp)\.html)?$"
+    r"^/news/(?P<key>\d{4}-\d{2}-\d{2}/[^/?#]+-[A-Za-z0-9]{10,11})/(?:(?:index|p|share_amp|share_p|share)\.html)?$"
 )
 # 2017-2019: /news/3d3d<hex>6d54/index.html (hex of a reversed base64 "News<int>").
-_HEX_PATH = re.compile(r"^/news/(?P<key>3d3d[0-9a-fA-F]+6d54)/(?:(?:index|p|share_amp)\.html)?$")
+_HEX_PATH = re.compile(r"^/news/(?P<key>3d3d[0-9a-fA-F]+6d54)/(?:(?:index|p|share_amp|share_p|share)\.html)?$")
 
 _LISTING_LINKS = CSSSelector(
     ".cg-title h3 a, .cg-title h4 a, div.top-news-item-content a, a[data-news-id]"
 )
 _TITLE = (CSSSelector("div.news-title"),)
 _SECTION_DATE_DIV = (CSSSelector("div.news-section-date"),)
-_DATE = (
-    CSSSelector("div.news-author span.date"),
-    *_SECTION_DATE_DIV,
-    # Elsewhere, but not in a list: related and top-news lists date their own items.
-    etree.XPath("//span[contains(concat(' ', normalize-space(@class), ' '), ' date ')][not(ancestor::li)]"),
+# Where the article's own stamps are: the desktop byline block ("19:49, 21-Jan-2019"), the
+# newer "<Section> HH:MM, DD-Mon-YYYY" block, `div.updatetime` ("Updated 23:16, 21-Jan-2019"),
+# the app share page's `div.news-date` ("2019-01-16 09:10 GMT+8"), and any other date span
+# that is not in a list (related and top-news lists date their own items).
+_DATES = etree.XPath(
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' news-author ')]//span[@class='date']"
+    " | //div[contains(concat(' ', normalize-space(@class), ' '), ' news-section-date ')]"
+    " | //div[contains(concat(' ', normalize-space(@class), ' '), ' updatetime ')]"
+    " | //div[contains(concat(' ', normalize-space(@class), ' '), ' news-date ')][not(ancestor::*[@id='read-more'])]"
+    " | //span[contains(concat(' ', normalize-space(@class), ' '), ' date ')][not(ancestor::li)]"
 )
-_SECTION = (CSSSelector("span.section"),)
-_BYLINE = (CSSSelector("div.news-author-name"),)
-_AGENCY = (CSSSelector("div.sourceTextDiv"),)
+# "15:45, 23-Mar-2022", "2019-01-16 09:10 GMT+8", "2022.12.25 09:29 GMT+8", each maybe "Updated ...".
+_STAMP = re.compile(
+    r"(?:Updated\s+)?(?:\d{1,2}:\d{2},\s*\d{1,2}-[A-Za-z]{3}-\d{4}"
+    r"|\d{4}[-.]\d{1,2}[-.]\d{1,2}\s+\d{1,2}:\d{2}(?:\s*GMT\s*[+-]\d{1,2})?)"
+)
+_SECTION = (CSSSelector("span.section"), CSSSelector("div.news-section"))
+_BYLINE = (CSSSelector("div.news-author-name"), CSSSelector("div.top-container div.news-author"))
+# The desktop page's credit block, and the app share page's ("Source(s): AFP, Reuters").
+_AGENCY = (CSSSelector("div.sourceTextDiv"), CSSSelector("div.sourcetext"))
 _BODY = (CSSSelector("div#cmsMainContent"),)
 _VIDEO = CSSSelector("[data-video]")
 _IMAGES = CSSSelector("div.cmsImage img, div.cmsImage amp-img, figure img")
@@ -63,7 +78,10 @@ _BLOCKS = ("p", "h2", "h3", "h4")
 _HEADING_TAGS = frozenset({"h2", "h3", "h4"})
 # Containers whose text is not body text: captions, media, navigation, embeds.
 _SKIPPED_TAGS = frozenset({"figure", "figcaption", "nav", "aside", "script", "style", "noscript", "form"})
-_SKIPPED_CLASS = re.compile(r"caption|cmsImage|cmsVideo|share|related|recommend", re.I)
+_SKIPPED_CLASS = re.compile(r"caption|cmsImage|cmsVideo|cmsMap|share|related|recommend", re.I)
+# Items of the app share page's JSON body (`#cmsMainContent[data-json]`) by content type;
+# the others (7, a map of where the story is) are not body.
+_JSON_TEXT, _JSON_IMAGE = 1, 4
 # A bold paragraph longer than this is emphasis, not a subheading.
 _MAX_HEADING_WORDS = 15
 # A page with an HLS stream and fewer words than this is a video with a blurb.
@@ -118,20 +136,25 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     canonical = canonical_link(tree, url)
     body = first(tree, _BODY)
     paragraphs, headings = _body_paragraphs(body)
+    images = _images(body, url)
+    if body is not None and not paragraphs and body.get("data-json"):
+        paragraphs, images = _json_body(body.get("data-json") or "", url)
+    title = _title(tree, metas)
+    byline, by_agency = split_byline(first_text(tree, _BYLINE))
     raw = RawArticle(
         url=_page_url(canonical, metas, url),
         source="cgtn",
         kind=_kind(tree, url, canonical, paragraphs),
-        title=_title(tree, metas),
+        title=title,
         summary=_meta(metas, "description", "og:description", "twitter:description"),
         section=_section(tree),
         dates=_dates(tree, metas),
-        byline=first_text(tree, _BYLINE),
-        agency_text=first_text(tree, _AGENCY),
+        byline=byline,
+        agency_text=", ".join(c for c in (by_agency, first_text(tree, _AGENCY)) if c) or None,
         paragraphs=paragraphs,
         headings=headings,
-        images=_images(body, url),
-        language="en",
+        images=images,
+        language=article_language(tree, title, paragraphs),
         extractor="cgtn",
     )
     if not raw["title"] or not (paragraphs or raw["kind"] == "video"):
@@ -206,14 +229,15 @@ def _section(tree: HtmlElement) -> str | None:
 
 
 def _dates(tree: HtmlElement, metas: dict[str, str]) -> list[DateText]:
-    """Page date first (what readers see), then meta dates."""
+    """Page dates first (what readers see: the first of each role), then meta dates."""
     dates: list[DateText] = []
-    shown = first_text(tree, _DATE)
-    if shown:
-        match = _SECTION_DATE.match(shown)
-        text = match.group("date") if match else shown
-        role = "updated" if _UPDATED.match(text) else "published"
-        dates.append(DateText(text=text, source="page", role=role))
+    roles: set[str] = set()
+    for element in _DATES(tree):
+        for stamp in _STAMP.findall(element_text(element)):
+            role = "updated" if _UPDATED.match(stamp) else "published"
+            if role not in roles:
+                roles.add(role)
+                dates.append(DateText(text=stamp, source="page", role=role))
     for key, role in (
         ("article:published_time", "published"),
         ("article:modified_time", "updated"),
@@ -241,12 +265,14 @@ def _body_paragraphs(body: HtmlElement | None) -> tuple[list[str], list[str]]:
     if body is None:
         return [], []
     text_divs = [div for div in body.iter("div") if {"text", "en"} <= class_tokens(div)]
+    # A text div with no paragraph inside (`div.text.text-p.en`) is itself the paragraph.
+    whole_divs = {div for div in text_divs if next(div.iter(*_BLOCKS), None) is None}
     # Everything inside a text div (lxml keeps one proxy per node while it is referenced).
-    in_text_divs = {node for div in text_divs for node in div.iterdescendants()}
+    in_text_divs = {node for div in text_divs for node in div.iterdescendants()} | whole_divs
     paragraphs: list[str] = []
     headings: list[str] = []
-    for block in body.iter(*_BLOCKS):
-        if _skipped(block, body):
+    for block in body.iter("div", *_BLOCKS) if whole_divs else body.iter(*_BLOCKS):
+        if (block.tag == "div" and block not in whole_divs) or _skipped(block, body):
             continue
         text = element_text(block)
         is_heading = block.tag in _HEADING_TAGS or _wholly_bold(block, text)
@@ -256,6 +282,31 @@ def _body_paragraphs(body: HtmlElement | None) -> tuple[list[str], list[str]]:
         if is_heading:
             headings.append(text)
     return paragraphs, headings
+
+
+def _json_body(data: str, url: str) -> tuple[list[str], list[Image]]:
+    """Paragraphs and images of the app share page's body, which it holds as JSON for a script.
+
+    Text items carry HTML (entities, inline links); unreadable JSON is no body.
+    """
+    try:
+        items = json.loads(data)
+    except ValueError:
+        return [], []
+    paragraphs: list[str] = []
+    images: list[Image] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        if item.get("contentType") == _JSON_TEXT and item.get("content"):
+            text = element_text(lxml_html.fragment_fromstring(str(item["content"]), create_parent="div"))
+            if text:
+                paragraphs.append(text)
+        elif item.get("contentType") == _JSON_IMAGE and isinstance(item.get("img"), dict):
+            src = absolute_url(url, item["img"].get("url"))
+            if src:
+                images.append(Image(url=src, caption=clean_space(item["img"].get("caption")) or None))
+    return paragraphs, images
 
 
 def _skipped(element: HtmlElement, body: HtmlElement) -> bool:

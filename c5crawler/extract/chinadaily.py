@@ -7,6 +7,11 @@ What is known (SITES.md, "Others, for later", and public scrapers):
   "By X | China Daily | Updated: 2022-08-04 09:35" (Beijing time).
 - reported in the issue: a `publishdate` meta that sometimes carries a
   Buddhist-era year (2565 for 2022); it loses to the URL's date.
+- seen: the credit line also reads "chinadaily.com.cn | Updated: ..." (no byline);
+  `meta name=author` is the editor, not the byline.
+- Chinese China Daily (cn.chinadaily.com.cn, same paths): title `h1.dabiaoti`,
+  `div.xinf-le` "作者：X 来源：中国日报网 2024-05-13 09:08" (the parts as
+  present), the same `div#Content`, "【责任编辑：…】" at its end.
 - guessed: long stories continue on `WS<hex>_2.html`, `_3.html`, ... linked from a
   pager (`div#div_currpage`); any link to the next page number of the same
   article is taken, wherever it sits. Regional hosts (`global.`, `usa.`,
@@ -25,7 +30,7 @@ from lxml.cssselect import CSSSelector
 
 from c5crawler.extract.body import body_images, body_paragraphs
 from c5crawler.extract.credits import split_byline
-from c5crawler.extract.dating import UrlDate, cross_checked
+from c5crawler.extract.dating import UrlDate, cross_checked, page_date
 from c5crawler.extract.fallback import with_fallback
 from c5crawler.extract.html import (
     article_links,
@@ -33,6 +38,7 @@ from c5crawler.extract.html import (
     article_url,
     HtmlElement,
     absolute_url,
+    article_language,
     element_text,
     first,
     first_text,
@@ -49,13 +55,17 @@ CANONICAL_HOST = "https://www.chinadaily.com.cn"
 _ARTICLE_PATH = re.compile(
     r"^/a/(?P<ym>(?P<y>\d{4})(?P<m>\d{2}))/(?P<d>\d{2})/(?P<id>WS[0-9a-fA-F]+)(?:_(?P<page>\d+))?\.html$"
 )
-_TITLE = (CSSSelector("h1"),)
+_TITLE = (CSSSelector("h1.dabiaoti"), CSSSelector("h1"))
 _INFO = (CSSSelector("span.info_l"), CSSSelector("div.info span"))
+_INFO_ZH = (CSSSelector("div.xinf-le"),)
+_AUTHOR_ZH = re.compile(r"作者\s*[:：]\s*(?P<name>[^\s来]+(?:\s+[^\s来]+)*?)\s*(?=来源|\d{4}-|$)")
+_SOURCE_ZH = re.compile(r"来源\s*[:：]\s*(?P<name>\S+?)\s*(?=作者|\d{4}-|$)")
 _BODY = (CSSSelector("div#Content"),)
-_SECTION = CSSSelector("div.da-bre a")
+# The breadcrumb: `div.da-bre` (reported), `#bread-nav` ("Home / China / Society", seen).
+_SECTION = CSSSelector("div.da-bre a, #bread-nav a")
 _UPDATED = re.compile(r"^\s*updated\s*:?\s*", re.I)
 _BY = re.compile(r"^\s*by\s+", re.I)
-_SITE_SUFFIX = re.compile(r"\s*[-|]\s*(?:Chinadaily\.com\.cn|China Daily)\s*$", re.I)
+_SITE_SUFFIX = re.compile(r"\s*[-|_]\s*(?:Chinadaily\.com\.cn|China Daily|中国日报网?.*)\s*$", re.I)
 
 
 def _match(url: str) -> re.Match[str] | None:
@@ -130,6 +140,12 @@ def split_info_line(text: str) -> tuple[str | None, str | None, str | None]:
     return byline, credit, date
 
 
+def chinese_info_line(text: str) -> tuple[str | None, str | None, str | None]:
+    """"作者：王晓雨 来源：中国日报网 2024-05-13 09:08" -> ("王晓雨", "中国日报网", "2024-05-13 09:08")."""
+    author, source = _AUTHOR_ZH.search(text), _SOURCE_ZH.search(text)
+    return (author["name"] if author else None, source["name"] if source else None, page_date(text))
+
+
 def extract_article(html: str | bytes, url: str) -> RawArticle:
     """Raw fields of one page of a China Daily article, with `next_page` when it goes on.
 
@@ -140,6 +156,8 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     body = first(tree, _BODY)
     paragraphs, headings = body_paragraphs(body)
     byline, credit, shown = split_info_line(first_text(tree, _INFO) or "")
+    if not (byline or credit or shown):
+        byline, credit, shown = chinese_info_line(first_text(tree, _INFO_ZH) or "")
     byline, by_agency = split_byline(byline)
     page_url = article_url(tree, url, is_article_url, canonical_url)
     dates: list[DateText] = []
@@ -147,12 +165,14 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     if published:
         dates.append(DateText(text=published, source="meta", role="published"))
     if shown:
-        dates.append(DateText(text=shown, source="page", role="updated"))
+        # The English line says "Updated:"; the Chinese one shows the stamp alone.
+        dates.append(DateText(text=shown, source="page", role="updated" if _UPDATED.match(shown) else "published"))
+    title = article_title(tree, _TITLE, _SITE_SUFFIX)
     raw = RawArticle(
         url=page_url,
         source=SOURCE,
         kind="article",
-        title=article_title(tree, _TITLE, _SITE_SUFFIX),
+        title=title,
         summary=meta_content(tree, "description", "og:description"),
         section=_section(tree),
         dates=cross_checked(dates, url_date(page_url)),
@@ -162,7 +182,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
         paragraphs=paragraphs,
         headings=headings,
         images=body_images(body, url),
-        language="en",
+        language=article_language(tree, title, paragraphs),
         extractor=SOURCE,
         next_page=next_page_url(tree, url),
     )
@@ -171,9 +191,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     return raw
 
 
-
-
 def _section(tree: HtmlElement) -> str | None:
-    crumbs = [element_text(a) for a in _SECTION(tree)]
+    crumbs = [element_text(a).lstrip("/ ").strip() for a in _SECTION(tree)]
     crumbs = [c for c in crumbs if c]
     return crumbs[-1] if crumbs else None

@@ -12,7 +12,15 @@ from typing import Any
 from lxml import etree
 from trafilatura import bare_extraction
 
-from c5crawler.extract.html import HtmlElement, canonical_link, clean_space, meta_content, parse_html, strip_tracking
+from c5crawler.extract.html import (
+    HtmlElement,
+    article_language,
+    canonical_link,
+    clean_space,
+    meta_content,
+    parse_html,
+    strip_tracking,
+)
 from c5crawler.items import DateText, ExtractionError, RawArticle
 
 # trafilatura's element names for blocks of running text (its XML output format).
@@ -67,7 +75,7 @@ def extract_generic(html: str | bytes | HtmlElement, url: str, source: str) -> R
         paragraphs=paragraphs,
         headings=headings,
         images=[],
-        language="en",
+        language=article_language(tree, title, paragraphs),
         extractor="fallback",
     )
 

@@ -10,7 +10,11 @@ What is known (SITES.md, "Others, for later", and public scrapers):
 - guessed: the diplomacy section `globaltimes.cn/china/diplomacy/index.html`; an
   "Updated: ..." after the published time; the section in `div.article_column`
   ("CHINA / DIPLOMACY"); older URLs `globaltimes.cn/content/<id>.shtml` (no date
-  in them). The URL's month is the cross-check for page dates.
+  in them). The URL's month is the cross-check for meta dates.
+- seen: "By Xinhua " (an agency), "By Global Times " (the paper itself), "By Guo
+  Yuandan and Liang Rui "; "Published: Aug 22, 2026 12:29 PM Updated: Aug 22, 2026
+  10:15 PM"; a photo caption "… Photo: VCG" before the text (the shared furniture
+  stage drops it).
 
 Pure functions over HTML text and URLs: no Scrapy, no database, no network.
 """
@@ -27,6 +31,7 @@ from c5crawler.extract.credits import split_byline
 from c5crawler.extract.dating import UrlDate, cross_checked
 from c5crawler.extract.fallback import with_fallback
 from c5crawler.extract.html import (
+    article_language,
     article_links,
     article_title,
     article_url,
@@ -105,11 +110,12 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     if published:
         dates.append(DateText(text=published, source="meta", role="published"))
     byline, agency = split_byline(first_text(tree, _BYLINE))
+    title = article_title(tree, _TITLE, _SITE_SUFFIX)
     raw = RawArticle(
         url=page_url,
         source=SOURCE,
         kind="article",
-        title=article_title(tree, _TITLE, _SITE_SUFFIX),
+        title=title,
         summary=meta_content(tree, "description", "og:description"),
         section=first_text(tree, _SECTION),
         dates=cross_checked(dates, url_date(page_url)),
@@ -119,7 +125,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
         paragraphs=paragraphs,
         headings=headings,
         images=body_images(body, url),
-        language="en",
+        language=article_language(tree, title, paragraphs),
         extractor=SOURCE,
     )
     if not raw["title"] or not paragraphs:

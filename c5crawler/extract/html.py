@@ -17,6 +17,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from c5crawler.items import ExtractionError
+from c5crawler.normalise.language import page_language
 
 HtmlElement = lxml_html.HtmlElement
 # A compiled CSSSelector or etree.XPath: called on a tree, it returns the matches.
@@ -37,6 +38,7 @@ _BREAKING = frozenset(
      "blockquote", "section", "article", "figure", "figcaption", "header", "footer", "dd", "dt"}
 )
 _BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
+_GB_CHARSETS = frozenset({"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"})
 _TRACKING = re.compile(r"^(utm_[a-z_]*|fbclid|gclid)$", re.I)
 
 
@@ -53,8 +55,10 @@ def decode_html(content: str | bytes) -> str:
             return content.decode(encoding, errors="replace")
     declared = _META_CHARSET.search(content[:4096])
     if declared:
+        name = declared.group(1).decode("ascii").lower()
         try:
-            return content.decode(declared.group(1).decode("ascii"), errors="replace")
+            # Pages labelled GB2312 or GBK use characters of their superset GB18030.
+            return content.decode("gb18030" if name in _GB_CHARSETS else name, errors="replace")
         except LookupError:
             pass  # an unknown charset name: guess as if none were declared
     try:
@@ -238,3 +242,26 @@ def article_title(tree: HtmlElement, selectors: Iterable[Selector], site_suffix:
     if title:
         return title
     return site_suffix.sub("", element_text(tree.find(".//title"))) or None
+
+
+def declared_languages(tree: HtmlElement) -> list[str]:
+    """What the page says its language is, most specific first: the
+    `content-language` meta, `<html lang>` (or `xml:lang`), then `og:locale` and a `language` meta."""
+    declared = [
+        meta.get("content") or ""
+        for meta in tree.iter("meta")
+        if (meta.get("http-equiv") or "").strip().lower() == "content-language"
+    ]
+    declared += [tree.get("lang") or "", tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""]
+    declared += [meta_content(tree, "og:locale", "language", "dc.language") or ""]
+    return [value for value in declared if value.strip()]
+
+
+def article_language(tree: HtmlElement, title: str | None, paragraphs: Iterable[str]) -> str:
+    """The page's declared language, checked against the script of its title and body."""
+    sample = [title or ""]
+    for paragraph in paragraphs:  # the opening paragraphs suffice
+        sample.append(paragraph)
+        if sum(map(len, sample)) > 2000:
+            break
+    return page_language(declared_languages(tree), " ".join(sample))

@@ -32,6 +32,7 @@ from lxml import etree
 from c5crawler.extract.html import (
     HtmlElement,
     absolute_url,
+    article_language,
     canonical_link,
     class_tokens,
     clean_space,
@@ -190,7 +191,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
         headings=[],
         images=images,
         turns=[],
-        language="en",
+        language=article_language(tree, title, paragraphs),
         extractor=SOURCE,
     )
     return article

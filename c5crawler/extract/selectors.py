@@ -16,7 +16,15 @@ from lxml.cssselect import CSSSelector
 
 from c5crawler.extract.body import body_images, body_paragraphs
 from c5crawler.extract.fallback import with_fallback
-from c5crawler.extract.html import canonical_link, clean_space, element_text, meta_content, parse_html, strip_tracking
+from c5crawler.extract.html import (
+    article_language,
+    canonical_link,
+    clean_space,
+    element_text,
+    meta_content,
+    parse_html,
+    strip_tracking,
+)
 from c5crawler.items import DateText, RawArticle
 
 EXTRACTOR = "selectors"
@@ -72,7 +80,7 @@ def extract_with_selectors(
         paragraphs=paragraphs,
         headings=headings,
         images=[image for element in matches("body") for image in body_images(element, url)],
-        language="en",
+        language=article_language(tree, title, paragraphs),
         extractor=EXTRACTOR,
     )
     if not title or not paragraphs:

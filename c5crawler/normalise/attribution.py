@@ -29,7 +29,7 @@ _CONTRIBUTOR_LINE = re.compile(
     re.I,
 )
 # "Source(s):" needs its colon: "Sources said ..." is a sentence, not a credit.
-_CREDIT_PREFIX = r"\(?\s*(?:(?:with\s+)?inputs?\s+from\s*:?|sources?\s*(?:\(s\))?\s*[:：])\s*"
+_CREDIT_PREFIX = r"\(?\s*(?:(?:with\s+)?inputs?\s+from\s*:?|sources?\s*(?:\(s\))?\s*[:：]|来源\s*[:：])\s*"
 _AGENCY_LINE = re.compile(rf"^{_CREDIT_PREFIX}(?P<names>.+?)\s*\.?\s*\)?\s*\.?$", re.I)
 _AGENCY_PREFIX = re.compile(rf"^{_CREDIT_PREFIX}", re.I)
 
@@ -77,6 +77,35 @@ _AGENCIES: dict[str, str] = {
     "press trust of india": "PTI",
     "ria novosti": "RIA Novosti",
     "agencies": "agencies",
+    "新华社": "Xinhua",
+    "新华通讯社": "Xinhua",
+    "新华网": "Xinhuanet",
+    "xinhuanet": "Xinhuanet",
+    "中新社": "CNS",
+    "中国新闻社": "CNS",
+    "中新网": "CNS",
+    "人民日报": "People's Daily",
+    "中国日报": "China Daily",
+    "中国日报网": "China Daily",
+    "环球时报": "Global Times",
+    "环球网": "Global Times",
+    "央视新闻": "CCTV",
+    "央视网": "CCTV",
+    "中央广播电视总台": "CMG",
+    "法新社": "AFP",
+    "路透社": "Reuters",
+    "美联社": "AP",
+    "塔斯社": "TASS",
+    "共同社": "Kyodo",
+    "韩联社": "Yonhap",
+}
+# Each source's own name in a credit slot ("By Global Times", "来源：新华网") names the
+# outlet itself: neither a person nor an agency it took the story from.
+OWN_OUTLETS: dict[str, frozenset[str]] = {
+    "cgtn": frozenset({"CGTN"}),
+    "chinadaily": frozenset({"China Daily"}),
+    "globaltimes": frozenset({"Global Times"}),
+    "xinhua": frozenset({"Xinhuanet"}),
 }
 # An unknown credit longer than this is a sentence, not an agency name.
 _MAX_AGENCY_WORDS = 5
@@ -113,16 +142,23 @@ def agencies_from_text(text: str | None) -> list[str]:
 
     Known agencies get their canonical names; unknown short names are kept as written.
     """
-    credit = _AGENCY_PREFIX.sub("", clean_text(text)).rstrip(" .)")
+    credit = clean_text(text).rstrip(" .)")
     names: list[str] = []
     for part in split_names(credit):
-        cleaned = _EDGE_PUNCTUATION.sub("", clean_text(part))
+        # Each part may open a credit of its own ("CGTN, Source(s): AFP").
+        cleaned = _EDGE_PUNCTUATION.sub("", clean_text(_AGENCY_PREFIX.sub("", part.strip())))
         known = canonical_agency(cleaned)
         if known:
             names.append(known)
         elif cleaned and len(cleaned.split()) <= _MAX_AGENCY_WORDS:
             names.append(cleaned)
     return _unique(names)
+
+
+def without_own_outlet(agencies: list[str], source: str) -> list[str]:
+    """`agencies` without the name of the outlet whose page this is."""
+    own = OWN_OUTLETS.get(source, frozenset())
+    return [agency for agency in agencies if agency not in own]
 
 
 def split_agency_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:

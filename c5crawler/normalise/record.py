@@ -13,8 +13,11 @@ from c5crawler.normalise.attribution import (
     authors_from_byline,
     split_agency_credits,
     split_credit_lines,
+    without_own_outlet,
 )
 from c5crawler.normalise.dates import BEIJING, ParsedDate, parse_date
+from c5crawler.normalise.furniture import strip_furniture
+from c5crawler.normalise.language import page_language
 from c5crawler.normalise.turns import split_turns
 from c5crawler.normalise.text import clean_paragraphs, clean_text, content_hash, join_cleaned
 
@@ -27,11 +30,17 @@ def normalise_record(raw: RawArticle) -> ArticleRecord:
     title = clean_text(raw.get("title"))
     if not title:
         raise ExtractionError("no title")
-    paragraphs, credited_agencies = split_agency_credits(clean_paragraphs(raw.get("paragraphs", [])))
+    paragraphs, photographers = strip_furniture(clean_paragraphs(raw.get("paragraphs", [])))
+    paragraphs, credited_agencies = split_agency_credits(paragraphs)
     paragraphs, contributors = split_credit_lines(paragraphs)
-    agencies = list(dict.fromkeys(agencies_from_text(raw.get("agency_text")) + credited_agencies))
+    contributors = list(dict.fromkeys(contributors + photographers))
+    agencies = without_own_outlet(
+        list(dict.fromkeys(agencies_from_text(raw.get("agency_text")) + credited_agencies)), raw["source"]
+    )
     body = join_cleaned(paragraphs)
-    published, updated = _pick_dates(raw.get("dates", []), _zone(raw))
+    zone = _zone(raw)
+    published, updated = _pick_dates(raw.get("dates", []), zone)
+    published, conflict = _visible_wins(published, raw.get("dates", []), zone)
     shown = published or updated
     return ArticleRecord(
         url=raw["url"],
@@ -43,7 +52,7 @@ def normalise_record(raw: RawArticle) -> ArticleRecord:
         published_at=(published or updated)[1].iso if shown else None,
         updated_at=(updated or published)[1].iso if shown else None,
         date_raw=clean_text(shown[0]["text"]) if shown else None,
-        date_source=shown[0]["source"] if shown else None,
+        date_source=(shown[0]["source"] + (f" ({conflict})" if conflict else "")) if shown else None,
         date_precision=shown[1].precision if shown else None,
         authors=authors_from_byline(raw.get("byline")),
         contributors=contributors,
@@ -55,7 +64,9 @@ def normalise_record(raw: RawArticle) -> ArticleRecord:
         quotes=[],
         mentions={"countries": [], "people": [], "organisations": []},
         topics=[],
-        language=raw.get("language") or "en",
+        # Extractors check the page's declaration against its text; this serves raw
+        # fields from elsewhere (an older archive's revisions) that carry none.
+        language=raw.get("language") or page_language([], title + " " + body),
         extractor=raw.get("extractor") or raw["source"],
         content_hash=content_hash(title, body, cleaned=True),
     )
@@ -73,6 +84,9 @@ EXTERNAL_DATE_SOURCES = frozenset({"feed", "sitemap", "listing"})
 # that is not a date: the next candidate serves, or the record has no date (c5/no_date).
 EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=timezone.utc)
 FUTURE_SLACK = timedelta(days=1)
+# Two dates of one article further apart than this disagree (a day-only date and a
+# time late on the same day are 24 hours apart at most).
+CONFLICT = timedelta(days=1)
 
 
 def plausible(value: datetime) -> bool:
@@ -90,16 +104,44 @@ def _pick_dates(dates: Iterable[DateText], zone: tzinfo) -> tuple[Dated | None, 
     external = [d for d in parsed if d[0]["source"] in EXTERNAL_DATE_SOURCES]
     published, updated = _first_by_role(own or external)
     if published and published[1].precision == "day":
+        # A time shown to the minute on the same day: another of the page's own (a meta
+        # date gives the day, the page the time), its "Updated" stamp when it shows no
+        # other (as CGTN's and China Daily's do), else a feed's or sitemap's.
         day = published[1].value.astimezone(zone).date()
+        own_published = [d for d in own if d[0]["role"] != "updated"]
         published = next(
             (
                 d
-                for d in external
+                for d in [*own_published, *([updated] if updated else []), *external]
                 if d[1].precision == "minute" and d[1].value.astimezone(zone).date() == day
             ),
             published,
         )
     return published, updated
+
+
+def _visible_wins(published: Dated | None, dates: Iterable[DateText], zone: tzinfo) -> tuple[Dated | None, str | None]:
+    """The published date, the page's visible one when candidates disagree by more than a day.
+
+    Returns it with a note naming the first candidate that disagreed, e.g.
+    "meta disagreed: 2019-01-10", which the record appends to `date_source`.
+    """
+    if published is None:
+        return None, None
+    others = [
+        (c, p)
+        for c in dates
+        if c["role"] == "published" and c["source"] not in EXTERNAL_DATE_SOURCES
+        and (p := parse_date(c["text"], zone)) is not None and plausible(p.value)
+    ]
+    visible = next((d for d in others if d[0]["source"] == "page"), None)
+    if visible and abs(visible[1].value - published[1].value) > CONFLICT:
+        published = visible
+    disagreeing = next((d for d in others if abs(d[1].value - published[1].value) > CONFLICT), None)
+    if disagreeing is None:
+        return published, None
+    day = disagreeing[1].value.astimezone(zone).date().isoformat()
+    return published, f"{disagreeing[0]['source']} disagreed: {day}"
 
 
 def _first_by_role(dates: Iterable[Dated]) -> tuple[Dated | None, Dated | None]:

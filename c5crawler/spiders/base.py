@@ -24,6 +24,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from c5crawler.items import ArticleItem, DateText, ExtractionError, FetchedPage, RawArticle
 from c5crawler.normalise.dates import BEIJING, ParsedDate, parse_date, to_iso_z
+from c5crawler.normalise.language import UNKNOWN, language_code
 
 # A feed or sitemap by its root element, after the XML declaration, comments and a DOCTYPE
 # (whose entities are never expanded: Scrapy's Sitemap and xmliter_lxml parse with
@@ -306,6 +307,10 @@ class NewsSpider(scrapy.Spider):
                 )
             return
         raw["dates"] = list(raw.get("dates", [])) + self.date_hints.get(key, [])
+        if raw.get("language") == UNKNOWN:
+            # Neither the page's text nor its markup told: the server's Content-Language may.
+            header = (response.headers.get("Content-Language") or b"").decode("latin-1")
+            raw["language"] = language_code(header) or UNKNOWN
         yield from self.next_page_or_item(raw, self.fetched_page(response))
 
     def deleted_item(self, response: Response, key: str) -> ArticleItem:
