@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from c5crawler.archive import open_archive
 
     engine = open_archive(archive_url(args), create=False)
-    where = article_filter(args)
     try:
+        where = article_filter(args, engine)
         if args.chart == "timeline":
             weekly = plots.articles_per_week(engine, where)
             if not weekly:
