@@ -1,4 +1,5 @@
-"""Streaming exports of the archive: articles, credits, and press-conference Q&A pairs.
+"""Streaming exports of the archive: articles, credits, press-conference Q&A pairs, and
+press conferences side by side with their translation.
 
 Rows are read in batches on one connection (`yield_per`), so memory stays flat
 however large the archive is.
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, select
 
 from c5crawler.archive.filters import ArticleFilter
-from c5crawler.archive.models import Article, Credit, Turn
+from c5crawler.archive.models import Article, Credit, Translation, Turn
 from c5crawler.archive.store import CREDIT_ROLES
 from c5crawler.normalise.dates import BEIJING, to_iso_z
 
@@ -29,6 +30,12 @@ ARTICLE_FIELDS = [
 CREDIT_FIELDS = ["url", "published_at", "role", "name"]
 # The CMFA PressCon corpus's layout: one row per question with the answer it got.
 PAIR_FIELDS = ["date", "spokesperson", "outlet", "question", "answer", "url"]
+# A press conference and its translation, one row per linked pair (see archive/translations.py).
+TRANSLATION_FIELDS = [
+    "date", "kind", "country_overlap",
+    "original_language", "original_url", "original_title", "original_body",
+    "translation_language", "translation_url", "translation_title", "translation_body",
+]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -104,3 +111,22 @@ def question_answer_pairs(engine: Engine, where: ArticleFilter) -> Iterator[dict
                     "url": turn.url,
                 }
                 question = None
+
+
+def translation_pairs(engine: Engine, where: ArticleFilter) -> Iterator[dict[str, Any]]:
+    """Each linked original (filtered by `where`) with its translation, side by side."""
+    translated = Article.__table__.alias("translated")
+    query = where.apply(
+        select(
+            Article.published_at, Article.kind, Translation.country_overlap,
+            Translation.original_language, Article.url, Article.title, Article.body,
+            Translation.translation_language, translated.c.url, translated.c.title, translated.c.body,
+        )
+        .join(Translation, Translation.original_id == Article.id)
+        .join(translated, translated.c.id == Translation.translation_id)
+    ).order_by(Article.published_at, Article.id, Translation.id)
+    for row in _stream(engine, query):
+        published, *rest = row
+        # The day as the Ministry dates it (Beijing), not the UTC day.
+        day = published.astimezone(BEIJING).date().isoformat() if published else None
+        yield dict(zip(TRANSLATION_FIELDS, [day, *rest]))

@@ -1,0 +1,139 @@
+"""Chinese full-text search: Chinese text as words, the same way at index and query time.
+
+Chinese is written without spaces, so SQLite's unicode61 tokenizer and PostgreSQL's
+parser read a whole run of Han characters as one word, and a name inside it is
+never found. Here each run is cut into overlapping two-character words (bigrams:
+"孟晚舟事件" -> 孟晚 晚舟 舟事 事件), so any word of two or more characters is a phrase
+of bigrams, found wherever it stands. Place names of three or more characters in
+the Unicode CLDR (Babel's Chinese territory and region names) are kept whole,
+which stops their inner bigrams from matching: 中美 (China-US) does not find
+中美洲 (Central America), and 印度 (India) does not find 印度尼西亚 (Indonesia).
+
+Articles with Han characters are indexed a second time, segmented, in
+`articles_fts_zh` (an FTS5 table on SQLite; a table of weighted `tsvector`s with
+a GIN index on PostgreSQL); a query with Han characters is run there. English
+articles never touch it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from babel import Locale
+from sqlalchemy import Connection, Engine, select, text
+
+from c5crawler.archive.models import Article
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Shorter names are bigrams already; longer ones are kept whole.
+_SHORTEST_KEPT = 3
+_CLDR_LOCALES = ("zh", "zh_Hant")
+
+TABLE = "articles_fts_zh"
+# Written as an article's segmented title, summary and body (see index_articles).
+_SQLITE_DELETE = text(f"DELETE FROM {TABLE} WHERE rowid = :id")
+_SQLITE_INSERT = text(f"INSERT INTO {TABLE} (rowid, title, summary, body) VALUES (:id, :title, :summary, :body)")
+_POSTGRES_DELETE = text(f"DELETE FROM {TABLE} WHERE article_id = :id")
+_POSTGRES_INSERT = text(
+    f"""INSERT INTO {TABLE} (article_id, search_vector) VALUES (:id,
+        setweight(to_tsvector('simple', :title), 'A')
+        || setweight(to_tsvector('simple', :summary), 'B')
+        || setweight(to_tsvector('simple', :body), 'C'))"""
+)
+_TEXTS = select(Article.id, Article.title, Article.summary, Article.body)
+
+
+@lru_cache(maxsize=1)
+def _kept_whole() -> re.Pattern[str]:
+    """CLDR's Chinese place names of three or more characters, longest first."""
+    names = {
+        name
+        for locale in _CLDR_LOCALES
+        for name in Locale.parse(locale).territories.values()
+        if len(name) >= _SHORTEST_KEPT and _HAN_RUN.fullmatch(name)
+    }
+    return re.compile("|".join(sorted(names, key=len, reverse=True)))
+
+
+def has_han(*texts: str | None) -> bool:
+    return any(t and HAN.search(t) for t in texts)
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) < 2:
+        return [run] if run else []
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def words(run: str) -> list[str]:
+    """The words of one run of Han characters: CLDR place names whole, the rest as bigrams."""
+    tokens: list[str] = []
+    start = 0
+    for place in _kept_whole().finditer(run):
+        tokens += _bigrams(run[start : place.start()])
+        tokens.append(place.group())
+        start = place.end()
+    return tokens + _bigrams(run[start:])
+
+
+def segment(value: str | None) -> str:
+    """The text with each run of Han characters written as its words, separated by spaces."""
+    if not value:
+        return ""
+    return _HAN_RUN.sub(lambda run: " " + " ".join(words(run.group())) + " ", value)
+
+
+def index_articles(connection: Connection, articles: Sequence[tuple[int, str, str | None, str]]) -> None:
+    """(Re)index the Chinese text of these articles (id, title, summary, body).
+
+    Each article's old entry is removed; only those with Han characters get a new one.
+    """
+    if not articles:
+        return
+    postgres = connection.dialect.name == "postgresql"
+    connection.execute(_POSTGRES_DELETE if postgres else _SQLITE_DELETE, [{"id": a[0]} for a in articles])
+    rows = [
+        {"id": article_id, "title": segment(title), "summary": segment(summary), "body": segment(body)}
+        for article_id, title, summary, body in articles
+        if has_han(title, summary, body)
+    ]
+    if rows:
+        connection.execute(_POSTGRES_INSERT if postgres else _SQLITE_INSERT, rows)
+
+
+def reindex(connection: Connection, batch: int = 500) -> int:
+    """Index the Chinese text of every archived article anew; returns how many have some."""
+    last, count = 0, 0
+    while True:
+        rows = connection.execute(_TEXTS.where(Article.id > last).order_by(Article.id).limit(batch)).all()
+        if not rows:
+            return count
+        chinese = [tuple(row) for row in rows if has_han(row.title, row.summary, row.body)]
+        index_articles(connection, chinese)  # type: ignore[arg-type]
+        count += len(chinese)
+        last = rows[-1].id
+
+
+def reindex_archive(engine: Engine) -> int:
+    with engine.begin() as connection:
+        return reindex(connection)
+
+
+def snippet(texts: Iterable[str | None], needles: Sequence[str], width: int = 40) -> str:
+    """The first passage holding one of `needles`, each occurrence marked `[`…`]`.
+
+    The index holds bigrams, not the text as printed, so the passage is cut from the
+    article itself.
+    """
+    joined = " ".join(" ".join(t.split()) for t in texts if t)
+    found = re.compile("|".join(map(re.escape, sorted(needles, key=len, reverse=True)))) if needles else None
+    first = found.search(joined) if found else None
+    if first is None:
+        return joined[: 2 * width] + ("…" if len(joined) > 2 * width else "")
+    start, end = max(0, first.start() - width), min(len(joined), first.end() + width)
+    passage = found.sub(lambda m: f"[{m.group()}]", joined[start:end])  # type: ignore[union-attr]
+    return ("…" if start else "") + passage + ("…" if end < len(joined) else "")
+
