@@ -76,7 +76,7 @@ _REMARKS = re.compile(
     re.I,
 )
 # The site's name after the title in `<title>` ("… — 中华人民共和国外交部").
-_SITE_SUFFIX = re.compile(r"\s*[—–-]+\s*中华人民共和国外交部\s*$")
+_SITE_SUFFIX = re.compile(r"\s*[—–_-]+\s*中华人民共和国外交部\s*$")
 # A page is Chinese when Han characters outnumber Latin letters in its title and first paragraphs.
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
