@@ -73,6 +73,7 @@ def link(connection: Connection, article_id: int, record: ArticleRecord) -> int 
             Article.source == record["source"],
             Article.kind == record["kind"],
             Article.language == other,
+            Article.id != article_id,
             Article.published_at >= start,
             Article.published_at < end,
         )
