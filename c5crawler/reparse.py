@@ -72,11 +72,11 @@ def reparse(
             changed = [article for article in articles if _reparse_article(article, counts)]
             session.flush()
             connection = session.connection()
-            chinese.index_articles(connection, [(a.id, a.title, a.summary, a.body) for a in changed])
+            chinese.index_articles(connection, [(a.id, a.language, a.title, a.summary, a.body) for a in changed])
             # Every article is linked again: its partner may have been reparsed since.
             translations.link_many(
                 connection,
-                [(a.id, a.revisions[-1].record, True) for a in articles if a.revisions],  # type: ignore[misc]
+                [(a.id, a.revisions[-1].record, False) for a in articles if a.revisions],  # type: ignore[misc]
             )
             last_id = articles[-1].id
         if progress:

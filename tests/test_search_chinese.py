@@ -144,10 +144,10 @@ def test_china_us_outranks_central_america(new_archive: str) -> None:
 
 
 def test_segment_keeps_cldr_place_names_whole() -> None:
-    assert segment("孟晚舟事件") == " 孟晚 晚舟 舟事 事件 "
-    assert segment("访问中美洲") == " 访问 中美洲 "
-    assert segment("印度尼西亚和印度") == " 印度尼西亚 和印 印度 "
-    assert segment("Huawei 华为") == "Huawei  华为 "
+    assert segment("孟晚舟事件").split() == ["孟晚", "晚舟", "舟事", "事件"]
+    assert segment("访问中美洲").split() == ["访问", "中美洲"]
+    assert segment("印度尼西亚和印度").split() == ["印度尼西亚", "和印", "印度"]
+    assert segment("Huawei 华为，和").split() == ["Huawei", "华为", "，", "和"]
     assert segment("English only") == "English only"
 
 
@@ -217,3 +217,17 @@ def test_a_changed_article_is_indexed_anew(new_archive: str) -> None:
     assert search(engine, "中美") == [] and [h.url for h in search(engine, "relations")] == [url]
     engine.dispose()
 
+
+
+@needs_real_pages
+def test_both_versions_saved_in_one_batch(tmp_path: Path) -> None:
+    """A Chinese transcript and its English version in the same batch are linked once."""
+    engine = open_archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    chinese_day = [e for e in real_records(CHINESE) if e[0]["title"].startswith("2020年4月17日")]
+    english_day = [e for e in real_records(ENGLISH) if e[0]["title"].endswith("April 17, 2020")]
+    assert len(chinese_day) == len(english_day) == 1
+    ArchiveStore(engine).save_many(english_day + chinese_day)
+    with engine.connect() as connection:
+        links = connection.execute(select(Translation.original_id, Translation.translation_id, Translation.country_overlap)).all()
+    assert len(links) == 1 and links[0].country_overlap >= 0.5
+    engine.dispose()

@@ -9,7 +9,7 @@ the Unicode CLDR (Babel's Chinese territory and region names) are kept whole,
 which stops their inner bigrams from matching: 中美 (China-US) does not find
 中美洲 (Central America), and 印度 (India) does not find 印度尼西亚 (Indonesia).
 
-Articles with Han characters are indexed a second time, segmented, in
+Articles in Chinese (language `zh`) are indexed a second time, segmented, in
 `articles_fts_zh` (an FTS5 table on SQLite; a table of weighted `tsvector`s with
 a GIN index on PostgreSQL); a query with Han characters is run there. English
 articles never touch it.
@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import cycle
 
 from babel import Locale
 from sqlalchemy import Connection, Engine, select, text
@@ -43,77 +44,68 @@ _POSTGRES_INSERT = text(
         || setweight(to_tsvector('simple', :summary), 'B')
         || setweight(to_tsvector('simple', :body), 'C'))"""
 )
-_TEXTS = select(Article.id, Article.title, Article.summary, Article.body)
+_TEXTS = select(Article.id, Article.language, Article.title, Article.summary, Article.body)
 
 
 @lru_cache(maxsize=1)
 def _kept_whole() -> re.Pattern[str]:
-    """CLDR's Chinese place names of three or more characters, longest first."""
+    """CLDR's Chinese place names of three or more characters, longest first, as one capturing group."""
     names = {
         name
         for locale in _CLDR_LOCALES
         for name in Locale.parse(locale).territories.values()
         if len(name) >= _SHORTEST_KEPT and _HAN_RUN.fullmatch(name)
     }
-    return re.compile("|".join(sorted(names, key=len, reverse=True)))
+    return re.compile("(" + "|".join(sorted(names, key=len, reverse=True)) + ")")
 
 
-def has_han(*texts: str | None) -> bool:
-    return any(t and HAN.search(t) for t in texts)
-
-
-def _bigrams(run: str) -> list[str]:
-    if len(run) < 2:
-        return [run] if run else []
-    return [run[i : i + 2] for i in range(len(run) - 1)]
-
-
-def words(run: str) -> list[str]:
-    """The words of one run of Han characters: CLDR place names whole, the rest as bigrams."""
-    tokens: list[str] = []
-    start = 0
-    for place in _kept_whole().finditer(run):
-        tokens += _bigrams(run[start : place.start()])
-        tokens.append(place.group())
-        start = place.end()
-    return tokens + _bigrams(run[start:])
+def _bigrams(run: re.Match[str]) -> str:
+    text = run.group()
+    return " " + (" ".join(map(str.__add__, text[:-1], text[1:])) if len(text) > 1 else text) + " "
 
 
 def segment(value: str | None) -> str:
-    """The text with each run of Han characters written as its words, separated by spaces."""
+    """The text with each run of Han characters written as its words, separated by spaces.
+
+    Place names are found in the whole text at once (they hold only Han characters,
+    so none spans two runs); the text between them is cut into bigrams.
+    """
     if not value:
         return ""
-    return _HAN_RUN.sub(lambda run: " " + " ".join(words(run.group())) + " ", value)
+    parts = _kept_whole().split(value)  # text, place, text, place, ..., text
+    return "".join(f" {part} " if odd else _HAN_RUN.sub(_bigrams, part) for odd, part in zip(cycle((0, 1)), parts))
 
 
-def index_articles(connection: Connection, articles: Sequence[tuple[int, str, str | None, str]]) -> None:
-    """(Re)index the Chinese text of these articles (id, title, summary, body).
+def is_chinese(language: str | None) -> bool:
+    return bool(language) and language.startswith("zh")  # type: ignore[union-attr]
 
-    Each article's old entry is removed; only those with Han characters get a new one.
-    """
+
+def index_articles(connection: Connection, articles: Sequence[tuple[int, str, str, str | None, str]]) -> None:
+    """(Re)index these articles (id, language, title, summary, body): each one's old entry is
+    removed, and those in Chinese are indexed as they now read."""
     if not articles:
         return
     postgres = connection.dialect.name == "postgresql"
     connection.execute(_POSTGRES_DELETE if postgres else _SQLITE_DELETE, [{"id": a[0]} for a in articles])
     rows = [
         {"id": article_id, "title": segment(title), "summary": segment(summary), "body": segment(body)}
-        for article_id, title, summary, body in articles
-        if has_han(title, summary, body)
+        for article_id, language, title, summary, body in articles
+        if is_chinese(language)
     ]
     if rows:
         connection.execute(_POSTGRES_INSERT if postgres else _SQLITE_INSERT, rows)
 
 
 def reindex(connection: Connection, batch: int = 500) -> int:
-    """Index the Chinese text of every archived article anew; returns how many have some."""
+    """Index every archived article in Chinese anew; returns how many there are."""
     last, count = 0, 0
     while True:
-        rows = connection.execute(_TEXTS.where(Article.id > last).order_by(Article.id).limit(batch)).all()
+        query = _TEXTS.where(Article.id > last, Article.language.like("zh%")).order_by(Article.id).limit(batch)
+        rows = connection.execute(query).all()
         if not rows:
             return count
-        chinese = [tuple(row) for row in rows if has_han(row.title, row.summary, row.body)]
-        index_articles(connection, chinese)  # type: ignore[arg-type]
-        count += len(chinese)
+        index_articles(connection, [tuple(row) for row in rows])  # type: ignore[misc]
+        count += len(rows)
         last = rows[-1].id
 
 

@@ -329,20 +329,18 @@ class _BatchWriter:
         # The article id is an int as the driver takes it: known only now.
         rows = [{**row.result(), "article_id": self.ids[w.url]} for w, row in zip(writes, revisions)]
         self.inserts["revisions"].execute(self.connection, rows)
+        # Last: a partner saved in the same group has its mentions by now.
+        translations.link_many(self.connection, [(self.ids[w.url], w.record, w is not group.changed) for w in writes])
 
     def _chinese(self, group: _Group) -> None:
-        """The Chinese index and the translation links of the group's new and changed articles.
-
-        An English article that is new and no press conference costs one scan for Han characters.
-        """
+        """The Chinese index of the group's new and changed articles (an English one that is new costs nothing)."""
         ids = self.ids
         texts = [
-            (ids[w.url], w.record["title"], w.record["summary"], w.record["body"])
+            (ids[w.url], w.record["language"], w.record["title"], w.record["summary"], w.record["body"])
             for w in group.writes
-            if w is group.changed or chinese.has_han(w.record["title"], w.record["summary"], w.record["body"])
+            if w is group.changed or chinese.is_chinese(w.record["language"])
         ]
         chinese.index_articles(self.connection, texts)
-        translations.link_many(self.connection, [(ids[w.url], w.record, w is not group.changed) for w in group.writes])
 
     def _revision_row(self, write: _Write) -> dict[str, Any]:
         """The converted revision row, but its article id: the page compressed, the record serialised."""

@@ -43,9 +43,15 @@ def _day_span(published_at: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _countries(connection: Connection, article_id: int) -> set[str]:
-    query = select(Mention.name).where(Mention.article_id == article_id, Mention.kind == "country")
-    return set(connection.scalars(query))
+def _countries(connection: Connection, article_ids: list[int]) -> dict[int, set[str]]:
+    """The countries each article names."""
+    if not article_ids:
+        return {}
+    named: dict[int, set[str]] = {}
+    query = select(Mention.article_id, Mention.name).where(Mention.article_id.in_(article_ids), Mention.kind == "country")
+    for article_id, name in connection.execute(query):
+        named.setdefault(article_id, set()).add(name)
+    return named
 
 
 def _pairable(record: ArticleRecord) -> bool:
@@ -54,36 +60,39 @@ def _pairable(record: ArticleRecord) -> bool:
     )
 
 
-def link(connection: Connection, article_id: int, record: ArticleRecord) -> int | None:
+def link(connection: Connection, article_id: int, record: ArticleRecord, new: bool = False) -> int | None:
     """Link the article (saved as `record`) to its version in the other language; returns that one's id.
 
-    Its old links are removed first, so a changed article is linked as it now reads.
+    The old links of an article archived before are removed first, so it is linked as it now reads.
     """
-    connection.execute(
-        delete(Translation).where(or_(Translation.original_id == article_id, Translation.translation_id == article_id))
-    )
+    if not new:
+        connection.execute(
+            delete(Translation).where(or_(Translation.original_id == article_id, Translation.translation_id == article_id))
+        )
     if not _pairable(record):
         return None
     speaker = english_name(spokesperson_from_title(record["title"]))
     published = datetime.fromisoformat(record["published_at"].replace("Z", "+00:00"))  # type: ignore[union-attr]
     start, end = _day_span(published)
     other = TRANSLATED if record["language"] == ORIGINAL else ORIGINAL
-    candidates = connection.execute(
-        select(Article.id, Article.title).where(
-            Article.source == record["source"],
-            Article.kind == record["kind"],
-            Article.language == other,
-            Article.id != article_id,
-            Article.published_at >= start,
-            Article.published_at < end,
+    # Only the published_at index is used (a source's index would scan all its articles); the
+    # day's few articles are sorted out here.
+    day = connection.execute(
+        select(Article.id, Article.title, Article.source, Article.kind, Article.language).where(
+            Article.published_at >= start, Article.published_at < end
         )
     ).all()
+    candidates = [
+        (row.id, row.title)
+        for row in day
+        if (row.source, row.kind, row.language) == (record["source"], record["kind"], other) and row.id != article_id
+    ]
     ours = {str(entry["name"]) for entry in record["mentions"].get("countries", [])}
     best: tuple[float, int] | None = None
-    for candidate_id, title in candidates:
-        if english_name(spokesperson_from_title(title)) != speaker:
-            continue
-        share = overlap(ours, _countries(connection, candidate_id))
+    same_speaker = [c for c, title in candidates if english_name(spokesperson_from_title(title)) == speaker]
+    named = _countries(connection, same_speaker)
+    for candidate_id in same_speaker:
+        share = overlap(ours, named.get(candidate_id, set()))
         if share is not None and share < MIN_OVERLAP:
             continue
         score = -1.0 if share is None else share
@@ -92,6 +101,9 @@ def link(connection: Connection, article_id: int, record: ArticleRecord) -> int 
     if best is None:
         return None
     original, translation = (article_id, best[1]) if record["language"] == ORIGINAL else (best[1], article_id)
+    pair = (Translation.original_id == original) & (Translation.translation_id == translation)
+    if connection.scalar(select(Translation.id).where(pair)) is not None:
+        return best[1]  # both versions saved together: linked when the first of them was
     connection.execute(
         insert(Translation).values(
             original_id=original,
@@ -113,7 +125,7 @@ def link_many(connection: Connection, saved: Iterable[tuple[int, ArticleRecord, 
     """
     for article_id, record, new in saved:
         if _pairable(record) or not new:
-            link(connection, article_id, record)
+            link(connection, article_id, record, new)
 
 
 def translations_of(connection: Connection, article_id: int) -> list[dict[str, Any]]:
