@@ -212,3 +212,30 @@ def test_both_languages_in_one_run(archive_path: Path) -> None:
     found = c5("search", "孟晚舟", "--db", str(archive_path), "--format", "json")
     assert found.returncode == 0, found.stderr
     assert any(hit["url"].endswith("/t1642399.shtml") for hit in json.loads(found.stdout))
+
+
+def test_current_template_both_languages(tmp_path: Path, archive_path: Path) -> None:
+    """The current site: an English and a Chinese listing (pages written from SITES.md's notes)."""
+    root = tmp_path / "mirror"
+    current_mirror(root)
+    chinese = root / CHINESE_SECTION
+    (chinese / "202403").mkdir(parents=True)
+    shutil.copy(FIXTURES / "zh_listing_current.html", chinese / "index.shtml")
+    shutil.copy(FIXTURES / "zh_press_conference_current.html", chinese / "202403" / "t20240312_11258093.shtml")
+    with serve(root, substitute=False) as base:
+        starts = f"{base}/{CHINESE_SECTION}/index.shtml,{base}/eng/xw/fyrbt/lxjzh/index.html"
+        result = scrapy_crawl("mfa", archive_path, "-a", f"start_urls={starts}", "-a", "since=2024-03-01")
+    assert result.returncode == 0, result.stderr[-3000:]
+    zh_url = f"https://www.mfa.gov.cn/{CHINESE_SECTION}/202403/t20240312_11258093.shtml"
+    en_url = "https://www.mfa.gov.cn/eng/xw/fyrbt/lxjzh/202403/t20240312_11258093.html"
+    assert query(archive_path, "SELECT url, language, kind, published_at FROM articles ORDER BY language") == [
+        (en_url, "en", "press_conference", "2024-03-12 07:30:00.000000"),
+        (zh_url, "zh", "press_conference", "2024-03-12 11:30:00.000000"),
+    ]
+    assert query(archive_path, "SELECT outlet FROM turns WHERE outlet IS NOT NULL AND outlet GLOB '*[^ -~]*'") == [
+        ("法新社",), ("法新社",), ("环球时报",)
+    ]
+    assert query(
+        archive_path,
+        "SELECT o.url, t.url FROM translations JOIN articles o ON o.id = original_id JOIN articles t ON t.id = translation_id",
+    ) == [(zh_url, en_url)]

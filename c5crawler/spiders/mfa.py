@@ -37,7 +37,7 @@ CHINESE_SECTIONS = {
     "press_conferences": "wjdt_674879/fyrbt_674889/",
 }
 LANGUAGES = ("en", "zh", "all")
-_URL_DAY = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+\.html?$")
+_URL_DAY = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+\.s?html?$")
 
 
 def url_day(url: str) -> date | None:
