@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from c5crawler.archive import ArchiveStore, open_archive
 from c5crawler.archive.chinese import segment
-from c5crawler.archive.export import TRANSLATION_FIELDS, translation_pairs
+from c5crawler.archive.export import QUESTION_FIELDS, TRANSLATION_FIELDS, translated_questions, translation_pairs
 from c5crawler.archive.filters import ArticleFilter
-from c5crawler.archive.models import Article, Translation
+from c5crawler.archive.models import Article, Translation, Turn
 from c5crawler.archive.search import search
 from c5crawler.archive.translations import translations_of
 from c5crawler.items import ArticleRecord, FetchedPage
@@ -231,3 +231,27 @@ def test_both_versions_saved_in_one_batch(tmp_path: Path) -> None:
         links = connection.execute(select(Translation.original_id, Translation.translation_id, Translation.country_overlap)).all()
     assert len(links) == 1 and links[0].country_overlap >= 0.5
     engine.dispose()
+
+
+# Outlets as each language's transcripts name them: an aligned question must come from the same one.
+SAME_OUTLET = {"路透社": "Reuters", "法新社": "AFP", "彭博社": "Bloomberg", "新华社": "Xinhua", "总台央视": "CCTV"}
+
+
+@needs_real_pages
+def test_questions_aligned_across_languages(real_archive: Engine) -> None:
+    rows = list(translated_questions(real_archive, ArticleFilter()))
+    assert rows and all(list(row) == QUESTION_FIELDS for row in rows)
+    with real_archive.connect() as connection:
+        linked = connection.execute(select(Translation.original_id, Translation.translation_id)).all()
+        asked = {
+            article_id: count
+            for article_id, count in connection.execute(
+                select(Turn.article_id, func.count()).where(Turn.role == "journalist").group_by(Turn.article_id)
+            )
+        }
+    possible = sum(min(asked.get(a, 0), asked.get(b, 0)) for a, b in linked)
+    assert len(rows) >= 0.8 * possible, (len(rows), possible)
+    assert all(row["likeness"] > 0 and row["original_answer"] and row["translation_answer"] for row in rows)
+    outlets = [(r["original_outlet"], r["translation_outlet"]) for r in rows if r["original_outlet"] in SAME_OUTLET]
+    assert len(outlets) >= 5
+    assert all(en.startswith(SAME_OUTLET[zh]) for zh, en in outlets), outlets  # "Xinhua News Agency"
