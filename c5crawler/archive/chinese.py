@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import cycle
 
 from babel import Locale
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, select, text
 
 from c5crawler.archive.models import Article
 
@@ -107,11 +107,6 @@ def reindex(connection: Connection, batch: int = 500) -> int:
         index_articles(connection, [tuple(row) for row in rows])  # type: ignore[misc]
         count += len(rows)
         last = rows[-1].id
-
-
-def reindex_archive(engine: Engine) -> int:
-    with engine.begin() as connection:
-        return reindex(connection)
 
 
 def snippet(texts: Iterable[str | None], needles: Sequence[str], width: int = 40) -> str:

@@ -61,6 +61,8 @@ _POSTGRES_ZH = table(chinese.TABLE, column("article_id"), column("search_vector"
 def _fts(query: str) -> tuple[Any, ColumnElement[Any]]:
     """The FTS5 table a query runs on, and the same as a column for MATCH and bm25."""
     return (_FTS_ZH, _FTS_ZH_INDEX) if is_chinese(parse(query)) else (_FTS, _FTS_INDEX)
+
+
 _SHOWN_TABLE = table("shown_fts", column("rowid"), column("title"), column("summary"), column("body"), schema="temp")
 
 
@@ -168,10 +170,15 @@ def _postgres_vector(query: str) -> tuple[ColumnElement[Any], ColumnElement[Any]
 def _postgres_matches(query: str, where: ArticleFilter) -> tuple[Select[Any], ColumnElement[Any]]:
     """The ids of the articles matching `query` and `where`, and the tsquery."""
     vector, tsquery = _postgres_vector(query)
-    matches = select(Article.id).where(vector.op("@@")(tsquery))
-    if vector is _POSTGRES_ZH.c.search_vector:
-        matches = matches.join(_POSTGRES_ZH, _POSTGRES_ZH.c.article_id == Article.id)
+    matches = _with_vector(select(Article.id).where(vector.op("@@")(tsquery)), vector)
     return where.apply(matches), tsquery
+
+
+def _with_vector(query: Select[Any], vector: ColumnElement[Any]) -> Select[Any]:
+    """The query joined to the Chinese index when it reads that index's vector."""
+    if vector is _POSTGRES_ZH.c.search_vector:
+        return query.join(_POSTGRES_ZH, _POSTGRES_ZH.c.article_id == Article.id)
+    return query
 
 
 def _ordered(query: Select[Any], score: Any, published_at: Any, sort: str) -> Select[Any]:
@@ -189,9 +196,7 @@ def _postgres_query(query: str, where: ArticleFilter, sort: str, limit: int, win
     ids = matches.subquery("matches")
     vector, _ = _postgres_vector(query)
     score = func.ts_rank(vector, tsquery).label("score")
-    ranked = select(*_COLUMNS, score).join(ids, ids.c.id == Article.id)
-    if vector is _POSTGRES_ZH.c.search_vector:
-        ranked = ranked.join(_POSTGRES_ZH, _POSTGRES_ZH.c.article_id == Article.id)
+    ranked = _with_vector(select(*_COLUMNS, score).join(ids, ids.c.id == Article.id), vector)
     top = _ordered(ranked, literal_column("score"), Article.published_at, sort).limit(limit).subquery("top")
     # ts_headline reads whole texts: only for the rows shown, after the limit.
     text = func.concat_ws(" ", Article.title, Article.summary, Article.body)
