@@ -25,11 +25,22 @@ FIELD_NAMES = {
 COLLAPSE = 0.5  # under half the usual share is a collapse
 
 
+# Chinese is written without spaces: its words are counted as about two characters each.
+CHARACTERS_PER_CHINESE_WORD = 2
+
+
+def body_words(record: Mapping[str, Any]) -> int:
+    body = str(record.get("body", ""))
+    if record.get("language") == "zh":
+        return len("".join(body.split())) // CHARACTERS_PER_CHINESE_WORD
+    return len(body.split())
+
+
 def covered_fields(record: Mapping[str, Any], min_body_words: int) -> list[str]:
     """Which FIELDS one article record has."""
     have = {
         "date": record.get("published_at") is not None,
-        "body": len(str(record.get("body", "")).split()) >= min_body_words,
+        "body": body_words(record) >= min_body_words,
         "byline": bool(record.get("authors")),
         "site_extractor": record.get("extractor") != "fallback",
     }

@@ -2,7 +2,8 @@
 
 Every revision keeps the page as it was served, so an improved extractor can be
 run over the whole archive: each revision's stored record is replaced by the new
-extraction, and each article's current row follows its latest revision.
+extraction, and each article's current row follows its latest revision, its
+Chinese text is indexed again and its translation linked again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
+from c5crawler.archive import chinese, translations
 from c5crawler.archive.models import Article, Revision
 from c5crawler.archive.store import apply_record, revision_html
 from c5crawler.extract import UnknownSource
@@ -67,14 +69,22 @@ def reparse(
             articles = session.scalars(query).all()
             if not articles:
                 return counts
-            for article in articles:
-                _reparse_article(article, counts)
+            changed = [article for article in articles if _reparse_article(article, counts)]
+            session.flush()
+            connection = session.connection()
+            chinese.index_articles(connection, [(a.id, a.language, a.title, a.summary, a.body) for a in changed])
+            # Every article is linked again: its partner may have been reparsed since.
+            translations.link_many(
+                connection,
+                [(a.id, a.revisions[-1].record, False) for a in articles if a.revisions],  # type: ignore[misc]
+            )
             last_id = articles[-1].id
         if progress:
             progress(counts)
 
 
-def _reparse_article(article: Article, counts: ReparseCounts) -> None:
+def _reparse_article(article: Article, counts: ReparseCounts) -> bool:
+    """Re-extract the article's revisions; whether its current row changed."""
     counts.articles += 1
     latest: ArticleRecord | None = None  # set when the newest revision's record changed
     for revision in article.revisions:
@@ -94,3 +104,4 @@ def _reparse_article(article: Article, counts: ReparseCounts) -> None:
             latest = record
     if latest is not None:
         apply_record(article, latest)
+    return latest is not None

@@ -157,3 +157,85 @@ def test_system_page_at_the_article_url_is_a_deletion() -> None:
     [dropped] = items("listing_index.html")
     assert dropped["dropped_url"] == url and dropped["drop_reason"].startswith("no article body")
     assert crawler.stats.get_value("c5/deleted_page") == 1
+
+
+CHINESE_SECTION = "web/wjdt_674879/fyrbt_674889"
+
+
+@needs_real_pages
+def test_both_languages_in_one_run(archive_path: Path) -> None:
+    """The Chinese and the English listing as two start URLs: both crawled into one archive."""
+    with serve(SNAPSHOT, substitute=False) as base:
+        starts = f"{base}/{CHINESE_SECTION}/default.shtml,{base}/{SECTION}/default.shtml"
+        result = scrapy_crawl("mfa", archive_path, "-a", f"start_urls={starts}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    stats = json.loads(query(archive_path, "SELECT stats FROM crawl_runs")[0][0])
+    assert stats["c5/listing_pages"] == 67 + 13
+    assert not stats.get("c5/alarms")  # Chinese bodies are long enough, counted in characters
+
+    chinese = sorted(p.name for p in (SNAPSHOT / CHINESE_SECTION).glob("t*.shtml"))
+    archived = query(archive_path, "SELECT url, language FROM articles WHERE url LIKE '%/web/%'")
+    assert sorted(url.rsplit("/", 1)[1] for url, _ in archived) == chinese and len(chinese) == 200
+    assert {language for _, language in archived} == {"zh"}
+    assert query(archive_path, "SELECT count(*) FROM articles WHERE language = 'en'") == [(100,)]
+
+    # Every Chinese press conference whose English version was saved the same day is linked to it.
+    linked = query(
+        archive_path,
+        "SELECT zh.title, en.title, en.url FROM translations t JOIN articles zh ON zh.id = t.original_id"
+        " JOIN articles en ON en.id = t.translation_id",
+    )
+    english_days = {
+        (int(m[3]), m[1], int(m[2]))
+        for (title,) in query(archive_path, "SELECT title FROM articles WHERE language = 'en'")
+        if (m := TITLE_DATE.search(title))
+    }
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]
+    shared = [
+        title
+        for (title,) in query(archive_path, "SELECT title FROM articles WHERE language = 'zh' AND title LIKE '%例行记者会'")
+        if (m := re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", title))
+        and (int(m[1]), months[int(m[2]) - 1], int(m[3])) in english_days
+    ]
+    assert shared and sorted(zh for zh, _, _ in linked) == sorted(shared)
+    for zh, en, _ in linked:
+        day = re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", zh)
+        assert day and f"{months[int(day[2]) - 1]} {int(day[3])}, {day[1]}" in en.replace("  ", " ")
+
+    zh_title, en_title, en_url = linked[0]
+    (zh_url,) = query(archive_path, "SELECT url FROM articles WHERE title = ?", zh_title)[0]
+    shown = c5("show", zh_url, "--json", "--db", str(archive_path))
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["translations"] == [{"url": en_url, "language": "en", "title": en_title}]
+
+    found = c5("search", "孟晚舟", "--db", str(archive_path), "--format", "json")
+    assert found.returncode == 0, found.stderr
+    assert any(hit["url"].endswith("/t1642399.shtml") for hit in json.loads(found.stdout))
+
+
+def test_current_template_both_languages(tmp_path: Path, archive_path: Path) -> None:
+    """The current site: an English and a Chinese listing (pages written from SITES.md's notes)."""
+    root = tmp_path / "mirror"
+    current_mirror(root)
+    chinese = root / CHINESE_SECTION
+    (chinese / "202403").mkdir(parents=True)
+    shutil.copy(FIXTURES / "zh_listing_current.html", chinese / "index.shtml")
+    shutil.copy(FIXTURES / "zh_press_conference_current.html", chinese / "202403" / "t20240312_11258093.shtml")
+    with serve(root, substitute=False) as base:
+        starts = f"{base}/{CHINESE_SECTION}/index.shtml,{base}/eng/xw/fyrbt/lxjzh/index.html"
+        result = scrapy_crawl("mfa", archive_path, "-a", f"start_urls={starts}", "-a", "since=2024-03-01")
+    assert result.returncode == 0, result.stderr[-3000:]
+    zh_url = f"https://www.mfa.gov.cn/{CHINESE_SECTION}/202403/t20240312_11258093.shtml"
+    en_url = "https://www.mfa.gov.cn/eng/xw/fyrbt/lxjzh/202403/t20240312_11258093.html"
+    assert query(archive_path, "SELECT url, language, kind, published_at FROM articles ORDER BY language") == [
+        (en_url, "en", "press_conference", "2024-03-12 07:30:00.000000"),
+        (zh_url, "zh", "press_conference", "2024-03-12 11:30:00.000000"),
+    ]
+    assert query(archive_path, "SELECT outlet FROM turns WHERE outlet IS NOT NULL AND outlet GLOB '*[^ -~]*'") == [
+        ("法新社",), ("法新社",), ("环球时报",)
+    ]
+    assert query(
+        archive_path,
+        "SELECT o.url, t.url FROM translations JOIN articles o ON o.id = original_id JOIN articles t ON t.id = translation_id",
+    ) == [(zh_url, en_url)]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -64,7 +65,7 @@ class Article(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     date_raw: Mapped[str | None] = mapped_column(Text)
-    date_source: Mapped[str | None] = mapped_column(String(32))
+    date_source: Mapped[str | None] = mapped_column(String(128))  # a conflict between dates is noted here
     date_precision: Mapped[str | None] = mapped_column(String(16))
     body: Mapped[str] = mapped_column(Text)
     headings: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -168,6 +169,25 @@ class Topic(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
     score: Mapped[float] = mapped_column(Float)
+
+
+class Translation(Base):
+    """The same press conference (or remarks) in two languages: the Chinese original and its translation.
+
+    Linked by date, spokesperson and kind; `country_overlap` is the share of the
+    countries named in the shorter text that the other names too (see translations.py).
+    """
+
+    __tablename__ = "translations"
+    __table_args__ = (UniqueConstraint("original_id", "translation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    translation_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    original_language: Mapped[str] = mapped_column(String(8))
+    translation_language: Mapped[str] = mapped_column(String(8))
+    country_overlap: Mapped[float | None] = mapped_column(Float)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DroppedPage(Base):

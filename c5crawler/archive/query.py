@@ -1,7 +1,8 @@
 """The search syntax, parsed once and written out for each backend's full-text engine.
 
 Words must all match; `"a phrase"`; `OR`; `a NOT b`; `prefix*`; parentheses.
-Operators are upper case (`or` is a word). A token with other punctuation
+Operators are upper case (`or` is a word). Chinese words are searched as the
+Chinese index holds them (see chinese.py). A token with other punctuation
 (`China-Central`, `U.S.`) is searched as a phrase of its words, and a token with
 no letters or digits at all (`;`, `--`) is ignored. The user's text never becomes
 SQL: it becomes an FTS5 or tsquery string that is bound as a parameter, built only
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from c5crawler.archive.chinese import HAN, segment
 
 # Beyond these a query is refused rather than handed to the engine, whose own
 # limits (FTS5's expression depth) would give a less clear error.
@@ -139,6 +142,38 @@ def parse(text: str) -> Node:
     return _Parser(text).parse()
 
 
+# -- Chinese -----------------------------------------------------------------------
+def is_chinese(node: Node) -> bool:
+    """Whether the query has Han characters: it is then run on the Chinese index (chinese.py)."""
+    if isinstance(node, Term):
+        return any(HAN.search(word) for word in node.words)
+    return any(map(is_chinese, node.items)) or any(map(is_chinese, getattr(node, "excluded", ())))
+
+
+def segmented(node: Node) -> Node:
+    """The query with its Chinese words cut as the Chinese index cuts the text.
+
+    A word becomes the phrase of its bigrams (孟晚舟 -> "孟晚 晚舟"); one character
+    alone, which the index holds only inside bigrams, is searched as their prefix.
+    """
+    if isinstance(node, Term):
+        if not any(HAN.search(word) for word in node.words):
+            return node
+        cut = tuple(token for word in node.words for token in segment(word).split())
+        prefix = node.prefix or (len(cut) == 1 and len(cut[0]) == 1 and bool(HAN.match(cut[0])))
+        return Term(" ".join(cut), cut, prefix)
+    if isinstance(node, Or):
+        return Or(tuple(map(segmented, node.items)))
+    return And(tuple(map(segmented, node.items)), tuple(map(segmented, node.excluded)))
+
+
+def chinese_words(node: Node) -> list[str]:
+    """The query's Chinese words as typed, to mark them in snippets."""
+    if isinstance(node, Term):
+        return [word for word in node.words if HAN.search(word)]
+    return [word for item in node.items for word in chinese_words(item)]
+
+
 # -- SQLite FTS5 -------------------------------------------------------------------
 def to_fts5(node: Node) -> str:
     if isinstance(node, Term):
@@ -158,8 +193,9 @@ def _fts5_group(node: Node) -> str:
 
 
 def fts_query(user_text: str) -> str:
-    """What a person types, as an FTS5 MATCH expression."""
-    return to_fts5(parse(user_text))
+    """What a person types, as an FTS5 MATCH expression (its Chinese words segmented)."""
+    node = parse(user_text)
+    return to_fts5(segmented(node) if is_chinese(node) else node)
 
 
 # -- PostgreSQL tsquery ------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Full-text search over the archive: SQLite FTS5, or PostgreSQL's tsvector.
 
 Both backends take the same syntax (see query.py), filter with the same
-ArticleFilter and mark hits in snippets with the same `[` `]`.
+ArticleFilter and mark hits in snippets with the same `[` `]`. A query with Han
+characters runs on the Chinese index instead (see chinese.py).
 """
 
 from __future__ import annotations
@@ -13,9 +14,18 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, Select, column, func, insert, literal, literal_column, select, table
 from sqlalchemy.exc import DBAPIError
 
+from c5crawler.archive import chinese
 from c5crawler.archive.filters import ArticleFilter
 from c5crawler.archive.models import Article
-from c5crawler.archive.query import SearchQueryError, fts_query, parse, to_tsquery
+from c5crawler.archive.query import (
+    SearchQueryError,
+    chinese_words,
+    fts_query,
+    is_chinese,
+    parse,
+    segmented,
+    to_tsquery,
+)
 
 __all__ = ["RANK_WINDOW", "SORTS", "SearchHit", "SearchQueryError", "fts_query", "more_matches_than", "search"]
 
@@ -43,6 +53,16 @@ _COLUMNS = (Article.id, Article.url, Article.source, Article.kind, Article.title
 
 _FTS = table("articles_fts", column("rowid"))
 _FTS_INDEX = literal_column("articles_fts")
+_FTS_ZH = table(chinese.TABLE, column("rowid"))
+_FTS_ZH_INDEX = literal_column(chinese.TABLE)
+_POSTGRES_ZH = table(chinese.TABLE, column("article_id"), column("search_vector"))
+
+
+def _fts(query: str) -> tuple[Any, ColumnElement[Any]]:
+    """The FTS5 table a query runs on, and the same as a column for MATCH and bm25."""
+    return (_FTS_ZH, _FTS_ZH_INDEX) if is_chinese(parse(query)) else (_FTS, _FTS_INDEX)
+
+
 _SHOWN_TABLE = table("shown_fts", column("rowid"), column("title"), column("summary"), column("body"), schema="temp")
 
 
@@ -65,10 +85,11 @@ def _date_span(connection: Connection, where: ArticleFilter) -> Span | None:
 
 def _sqlite_matches(query: str, where: ArticleFilter, span: Span | None) -> Select[Any]:
     """The ids of the articles matching `query` and `where` (in `span`), read from the FTS index."""
-    matches = select(_FTS.c.rowid.label("id")).select_from(_FTS).where(_FTS_INDEX.op("MATCH")(fts_query(query)))
+    fts, index = _fts(query)
+    matches = select(fts.c.rowid.label("id")).select_from(fts).where(index.op("MATCH")(fts_query(query)))
     if span is not None:
-        matches = matches.where(_FTS.c.rowid.between(*span))
-    return matches if where == ArticleFilter() else where.apply(matches.join(Article, Article.id == _FTS.c.rowid))
+        matches = matches.where(fts.c.rowid.between(*span))
+    return matches if where == ArticleFilter() else where.apply(matches.join(Article, Article.id == fts.c.rowid))
 
 
 def _sqlite_query(
@@ -82,10 +103,11 @@ def _sqlite_query(
     """
     # Ranked inside the FTS table and joined after: far faster on common words.
     # Title hits weigh 10, summary 3, body 1; bm25 is lower for better, so negate.
-    score = -func.bm25(_FTS_INDEX, literal_column("10.0"), literal_column("3.0"), literal_column("1.0"))
+    fts, index = _fts(query)
+    score = -func.bm25(index, literal_column("10.0"), literal_column("3.0"), literal_column("1.0"))
     hits = _sqlite_matches(query, where, span).add_columns(score.label("score"))
     if sort == "relevance" and window is not None:
-        hits = hits.order_by(_FTS.c.rowid.desc()).limit(window)
+        hits = hits.order_by(fts.c.rowid.desc()).limit(window)
     ranked = hits.cte("hits").prefix_with("MATERIALIZED")  # bm25 once per row, read twice
     rows = select(*_COLUMNS, ranked.c.score).join(ranked, ranked.c.id == Article.id)
     if sort == "relevance" and limit > 0:
@@ -112,6 +134,8 @@ def _sqlite_snippets(connection: Connection, query: str, ids: list[int]) -> dict
     """
     if not ids:
         return {}
+    if is_chinese(parse(query)):
+        return _chinese_snippets(connection, query, ids)
     for statement in _SHOWN_FTS:
         connection.exec_driver_sql(statement)
     texts = select(Article.id, Article.title, Article.summary, Article.body).where(Article.id.in_(ids))
@@ -124,15 +148,37 @@ def _sqlite_snippets(connection: Connection, query: str, ids: list[int]) -> dict
     return dict(connection.execute(snippets).all())  # type: ignore[arg-type]
 
 
+def _chinese_snippets(connection: Connection, query: str, ids: list[int]) -> dict[int, str]:
+    """Passages of the rows shown around the query's Chinese words (the index holds bigrams)."""
+    needles = chinese_words(parse(query))
+    texts = select(Article.id, Article.title, Article.summary, Article.body).where(Article.id.in_(ids))
+    return {row.id: chinese.snippet(row[1:], needles) for row in connection.execute(texts)}
+
+
 _ENGLISH = literal_column("'english'::regconfig")
+_SIMPLE = literal_column("'simple'::regconfig")
 _HEADLINE = f"StartSel={_MARKERS[0]}, StopSel={_MARKERS[1]}, MaxFragments=1, MaxWords=30, MinWords=12, FragmentDelimiter=…"
+
+
+def _postgres_vector(query: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The tsvector a query runs on (the Chinese one for a query with Han characters), and the tsquery."""
+    if is_chinese(node := parse(query)):
+        return _POSTGRES_ZH.c.search_vector, func.to_tsquery(_SIMPLE, to_tsquery(segmented(node)))
+    return literal_column("articles.search_vector"), func.to_tsquery(_ENGLISH, to_tsquery(node))
 
 
 def _postgres_matches(query: str, where: ArticleFilter) -> tuple[Select[Any], ColumnElement[Any]]:
     """The ids of the articles matching `query` and `where`, and the tsquery."""
-    tsquery = func.to_tsquery(_ENGLISH, to_tsquery(parse(query)))
-    matches = where.apply(select(Article.id).where(literal_column("articles.search_vector").op("@@")(tsquery)))
-    return matches, tsquery
+    vector, tsquery = _postgres_vector(query)
+    matches = _with_vector(select(Article.id).where(vector.op("@@")(tsquery)), vector)
+    return where.apply(matches), tsquery
+
+
+def _with_vector(query: Select[Any], vector: ColumnElement[Any]) -> Select[Any]:
+    """The query joined to the Chinese index when it reads that index's vector."""
+    if vector is _POSTGRES_ZH.c.search_vector:
+        return query.join(_POSTGRES_ZH, _POSTGRES_ZH.c.article_id == Article.id)
+    return query
 
 
 def _ordered(query: Select[Any], score: Any, published_at: Any, sort: str) -> Select[Any]:
@@ -148,8 +194,9 @@ def _postgres_query(query: str, where: ArticleFilter, sort: str, limit: int, win
     if sort == "relevance" and window is not None:
         matches = matches.order_by(Article.id.desc()).limit(window)
     ids = matches.subquery("matches")
-    score = func.ts_rank(literal_column("articles.search_vector"), tsquery).label("score")
-    ranked = select(*_COLUMNS, score).join(ids, ids.c.id == Article.id)
+    vector, _ = _postgres_vector(query)
+    score = func.ts_rank(vector, tsquery).label("score")
+    ranked = _with_vector(select(*_COLUMNS, score).join(ids, ids.c.id == Article.id), vector)
     top = _ordered(ranked, literal_column("score"), Article.published_at, sort).limit(limit).subquery("top")
     # ts_headline reads whole texts: only for the rows shown, after the limit.
     text = func.concat_ws(" ", Article.title, Article.summary, Article.body)
@@ -199,6 +246,8 @@ def search(
             if connection.dialect.name == "postgresql":
                 rows = connection.execute(_postgres_query(query, where, sort, limit, window)).all()
                 snippets = {row.id: row.snippet for row in rows}
+                if is_chinese(parse(query)):
+                    snippets = _chinese_snippets(connection, query, list(snippets))
             else:
                 span = _date_span(connection, where)
                 rows = connection.execute(_sqlite_query(query, where, span, sort, limit, window)).all()

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Dialect, Engine, Table, bindparam, delete, in
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
+from c5crawler.archive import chinese, translations
 from c5crawler.archive.db import ArchiveError
 from c5crawler.archive.models import (
     Article,
@@ -317,6 +318,7 @@ class _BatchWriter:
         # zlib and SQLite release the GIL.
         revisions = [self.preparer.submit(self._revision_row, w) for w in writes]
         self._articles(group)
+        self._chinese(group)
         children: dict[str, list[dict[str, Any]]] = {key: [] for _, key in _children}
         for w in writes:
             for key, rows in _child_rows(self.ids[w.url], w.record).items():
@@ -327,6 +329,18 @@ class _BatchWriter:
         # The article id is an int as the driver takes it: known only now.
         rows = [{**row.result(), "article_id": self.ids[w.url]} for w, row in zip(writes, revisions)]
         self.inserts["revisions"].execute(self.connection, rows)
+        # Last: a partner saved in the same group has its mentions by now.
+        translations.link_many(self.connection, [(self.ids[w.url], w.record, w is not group.changed) for w in writes])
+
+    def _chinese(self, group: _Group) -> None:
+        """The Chinese index of the group's new and changed articles (an English one that is new costs nothing)."""
+        ids = self.ids
+        texts = [
+            (ids[w.url], w.record["language"], w.record["title"], w.record["summary"], w.record["body"])
+            for w in group.writes
+            if w is group.changed or chinese.is_chinese(w.record["language"])
+        ]
+        chinese.index_articles(self.connection, texts)
 
     def _revision_row(self, write: _Write) -> dict[str, Any]:
         """The converted revision row, but its article id: the page compressed, the record serialised."""

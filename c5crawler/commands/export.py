@@ -15,8 +15,9 @@ def register(verbs: Verbs) -> None:
         "export", "stream articles, credits or press-conference Q&A pairs as JSON lines or CSV", db=True, filters=True
     )
     export.add_argument(
-        "table", nargs="?", default="articles", choices=["articles", "credits", "turns"],
-        help="what to export: articles (default), credits, or turns as question-answer pairs",
+        "table", nargs="?", default="articles", choices=["articles", "credits", "turns", "translations", "translated-questions"],
+        help="what to export: articles (default), credits, turns as question-answer pairs, translations"
+        " (a press conference's two languages side by side) or translated-questions (each question in both)",
     )
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="jsonl (default) or csv")
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
@@ -29,15 +30,21 @@ def run(args: argparse.Namespace) -> int:
         ARTICLE_FIELDS,
         CREDIT_FIELDS,
         PAIR_FIELDS,
+        QUESTION_FIELDS,
+        TRANSLATION_FIELDS,
         article_rows,
         credit_rows,
         question_answer_pairs,
+        translated_questions,
+        translation_pairs,
     )
 
     tables = {
         "articles": (ARTICLE_FIELDS, article_rows),
         "credits": (CREDIT_FIELDS, credit_rows),
         "turns": (PAIR_FIELDS, question_answer_pairs),
+        "translations": (TRANSLATION_FIELDS, translation_pairs),
+        "translated-questions": (QUESTION_FIELDS, translated_questions),
     }
     fields, rows_of = tables[args.table]
     engine = open_archive(archive_url(args), create=False)

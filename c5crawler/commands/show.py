@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from c5crawler.archive.diff import record_diff
 from c5crawler.archive.models import Article, Revision
 from c5crawler.archive.store import CREDIT_ROLES
+from c5crawler.archive.translations import translations_of
 from c5crawler.commands.options import EXIT_OK, UsageError, Verbs, archive_url, empty_archive, positive
 from c5crawler.commands.output import iso, print_json
 
@@ -99,12 +100,13 @@ def run(args: argparse.Namespace) -> int:
                 record, heading = current_record(article), "current version"
             seen = {"id": article.id, "first_seen_at": iso(article.first_seen_at),
                     "last_seen_at": iso(article.last_seen_at), "deleted_at": iso(article.deleted_at)}
+            linked = translations_of(session.connection(), article.id)
     finally:
         engine.dispose()
     if args.json:
-        print_json({**seen, "shown": heading, "record": record, "revisions": history})
+        print_json({**seen, "shown": heading, "record": record, "revisions": history, "translations": linked})
     else:
-        print_record(record, seen, heading, history)
+        print_record(record, seen, heading, history, linked)
     return EXIT_OK
 
 
@@ -148,7 +150,10 @@ def print_diffs(diffs: list[dict[str, Any]], count: int) -> None:
         print(each["diff"] or f"revisions {each['from']} and {each['to']}: same title and body")
 
 
-def print_record(record: dict[str, Any], seen: dict[str, Any], heading: str, history: list[dict[str, Any]]) -> None:
+def print_record(
+    record: dict[str, Any], seen: dict[str, Any], heading: str, history: list[dict[str, Any]],
+    linked: list[dict[str, Any]],
+) -> None:
     print(record["title"])
     print("=" * min(len(record["title"]), 79))
     dates = f"({record.get('date_raw')}; from {record.get('date_source')}, {record.get('date_precision')})"
@@ -176,6 +181,8 @@ def print_record(record: dict[str, Any], seen: dict[str, Any], heading: str, his
         print("\nQuotes")
         for quote in record["quotes"]:
             print(f"  {quote.get('speaker') or '(unattributed)'} ({quote.get('kind')}): {quote.get('text')}")
+    for other in linked:
+        print(f"\nTranslation ({other['language']}): {other['title']}\n  {other['url']}")
     print("\nRevisions")
     for entry in history:
         print(f"  {entry['revision']:>3}. {entry['fetched_at']}  HTTP {entry['http_status']}  {entry['content_hash'][:12]}  {entry['fetched_url']}")

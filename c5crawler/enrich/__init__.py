@@ -19,7 +19,7 @@ def enrich_record(record: ArticleRecord) -> ArticleRecord:
     """A copy of the record with `mentions`, `quotes` and `topics` filled in."""
     title = record["title"]
     text = f"{title}\n\n{record['body']}"
-    names = names_in(text)
+    names = names_in(text, chinese=record.get("language") == "zh")
     day = (record.get("published_at") or "")[:10] or None
     mentions = find_mentions(names, day)
     score, reasons = diplomacy_topic(text, mentions)

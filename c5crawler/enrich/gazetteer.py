@@ -42,8 +42,10 @@ class Gazetteer:
     shorter form, "South China Sea" is not "China") and then dropped.
     """
 
-    def __init__(self, forms: Mapping[str, str | None], ignore_case: bool = False) -> None:
+    def __init__(self, forms: Mapping[str, str | None], ignore_case: bool = False, bounded: bool = True) -> None:
         self.ignore_case = ignore_case
+        # Chinese is written without spaces: its forms are matched anywhere (bounded=False).
+        self.bounded = bounded
         # Case is ignored by matching lower-cased forms in lower-cased text: a regex
         # flag would make every position slower.
         self.forms = {(f.lower() if ignore_case else f): v for f, v in forms.items()}
@@ -67,18 +69,19 @@ class Scanner:
     """
 
     def __init__(self, *gazetteers: Gazetteer) -> None:
-        if len({g.ignore_case for g in gazetteers}) != 1:
-            raise ValueError("a scanner reads gazetteers of one case rule")
+        if len({(g.ignore_case, g.bounded) for g in gazetteers}) != 1:
+            raise ValueError("a scanner reads gazetteers of one case rule and one boundary rule")
         self.gazetteers = gazetteers
         self.ignore_case = gazetteers[0].ignore_case
+        before, after = (_WORD_BEFORE, _WORD_AFTER) if gazetteers[0].bounded else ("", "")
         every = [form for g in gazetteers for form in g.forms]
         # Cheapest test first: most positions fail the first-letter class, most of
         # the rest the word start; only then are the lists tried.
         self.pattern = re.compile(
             _first_letters(every)
-            + _WORD_BEFORE
-            + f"(?={_trie(every)}{_WORD_AFTER})"
-            + "".join(f"(?=(?:({_trie(g.forms)}){_WORD_AFTER})?)" for g in gazetteers)
+            + before
+            + f"(?={_trie(every)}{after})"
+            + "".join(f"(?=(?:({_trie(g.forms)}){after})?)" for g in gazetteers)
         )
 
     def find(self, text: str) -> tuple[list[Hit], ...]:
@@ -130,10 +133,10 @@ def _node_pattern(node: dict[str, Any]) -> str:
     return "(?:" + "|".join(branches) + ")"
 
 
-def forms_of(entries: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """{name, aliases} entries -> surface form -> name."""
+def forms_of(entries: Iterable[Mapping[str, Any]], key: str = "aliases") -> dict[str, str]:
+    """{name, aliases} entries -> surface form -> name (`key="zh"`: the Chinese forms only)."""
     forms: dict[str, str] = {}
     for entry in entries:
-        for form in [entry["name"], *entry.get("aliases", [])]:
+        for form in ([entry["name"]] if key == "aliases" else []) + entry.get(key, []):
             forms[form] = entry["name"]
     return forms

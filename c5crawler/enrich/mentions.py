@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
+from babel import Locale
 
 from c5crawler.enrich.gazetteer import Gazetteer, Hit, Scanner, forms_of, load_data
 from c5crawler.enrich.people import offices_of, people
@@ -19,20 +20,74 @@ _NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
 
 
 @lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 code -> the name the archive stores (pycountry's, or data/countries.toml's)."""
+    extra = load_data("countries.toml").get("countries", {})
+    return {
+        country.alpha_2: extra.get(country.alpha_2, {}).get("name")
+        or getattr(country, "common_name", None)
+        or country.name
+        for country in pycountry.countries
+    }
+
+
+@lru_cache(maxsize=1)
 def countries() -> Gazetteer:
     """pycountry's names (without the "Korea, Republic of" forms) plus data/countries.toml."""
     data = load_data("countries.toml")
     extra = data.get("countries", {})
     forms: dict[str, str | None] = {}
+    names = country_names()
     for country in pycountry.countries:
-        own = extra.get(country.alpha_2, {})
-        name = own.get("name") or getattr(country, "common_name", None) or country.name
+        name = names[country.alpha_2]
         printed = [country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)]
-        for form in [*printed, name, *own.get("aliases", [])]:
+        for form in [*printed, name, *extra.get(country.alpha_2, {}).get("aliases", [])]:
             if form and "," not in form:
                 forms.setdefault(form, name)
     forms.update({phrase: None for phrase in data.get("not_countries", [])})
     return Gazetteer(forms)
+
+
+# Chinese names come from the Unicode CLDR (through Babel), in simplified and traditional script.
+_CHINESE_LOCALES = ("zh", "zh_Hant")
+# CLDR names these groupings among its territories; the archive stores organisations.toml's names.
+_CLDR_ORGANISATIONS = {"EU": "European Union", "UN": "United Nations"}
+
+
+def _cldr_names(codes: dict[str, str]) -> dict[str, str | None]:
+    """Each code's Chinese names in CLDR -> the name the archive stores."""
+    forms: dict[str, str | None] = {}
+    for locale in _CHINESE_LOCALES:
+        territories = Locale.parse(locale).territories
+        for code, name in codes.items():
+            if territories.get(code):
+                forms.setdefault(territories[code], name)
+    return forms
+
+
+@lru_cache(maxsize=1)
+def chinese_countries() -> Gazetteer:
+    """CLDR's Chinese country names plus the short forms of data/countries.toml (`zh`)."""
+    data = load_data("countries.toml")
+    names = country_names()
+    forms = _cldr_names(names)
+    for code, entry in data.get("countries", {}).items():
+        forms.update({form: names[code] for form in entry.get("zh", [])})
+    forms.update({phrase: None for phrase in data.get("not_countries_zh", [])})
+    return Gazetteer(forms, bounded=False)
+
+
+@lru_cache(maxsize=1)
+def chinese_organisations() -> Gazetteer:
+    """CLDR's Chinese names of the EU and the UN, plus the `zh` forms of data/organisations.toml."""
+    forms = _cldr_names(_CLDR_ORGANISATIONS)
+    forms.update(forms_of(load_data("organisations.toml")["organisation"], key="zh"))
+    return Gazetteer(forms, bounded=False)
+
+
+@lru_cache(maxsize=1)
+def _chinese_names() -> Scanner:
+    return Scanner(chinese_countries(), chinese_organisations())
 
 
 @lru_cache(maxsize=1)
@@ -63,9 +118,13 @@ class Names:
     people: list[Hit]  # as person_references gives them
 
 
-def names_in(text: str) -> Names:
-    """Every name of the lists in `text`, read in one pass."""
+def names_in(text: str, chinese: bool = False) -> Names:
+    """Every name of the lists in `text`, read in one pass (and one more for a Chinese text's names)."""
     found_countries, found_organisations, full, surnames = _names().find(text)
+    if chinese:
+        more_countries, more_organisations = _chinese_names().find(text)
+        found_countries = sorted(found_countries + more_countries, key=lambda hit: hit.start)
+        found_organisations = sorted(found_organisations + more_organisations, key=lambda hit: hit.start)
     return Names(found_countries, found_organisations, _references(text, full, surnames))
 
 

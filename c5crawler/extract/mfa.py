@@ -1,4 +1,9 @@
-"""Chinese Ministry of Foreign Affairs English pages (see SITES.md, "Ministry of Foreign Affairs").
+"""Chinese Ministry of Foreign Affairs pages, English and Chinese (see SITES.md, "Ministry of
+Foreign Affairs").
+
+The Chinese pages (`/web/...`) share the English pages' templates; their titles
+date a press conference as "2019年1月7日" and the old template fills in
+`#News_Body_Time` ("2019-01-07"). The page's language is read from its text.
 
 Two templates:
 
@@ -59,13 +64,21 @@ _SECTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("/xw/zyjh/", "speeches", "article"),
     ("/wjdt_665385/zyjh_665391/", "speeches", "article"),
     ("/xw/wjbxw/", "ministry_news", "article"),
+    # Chinese: 发言人表态 holds press conferences, answers to one question and statements.
+    ("/wjdt_674879/fyrbt_674889/", "press_conferences", None),
+    ("/fyrbt_673021/jzhsl_673025/", "press_conferences", "press_conference"),
 )
 
-_PRESS_CONFERENCE = re.compile(r"\bpress conference\b|\bdaily briefing\b", re.I)
-_STATEMENT = re.compile(r"\bstatement\b", re.I)
+_PRESS_CONFERENCE = re.compile(r"\bpress conference\b|\bdaily briefing\b|记者会", re.I)
+_STATEMENT = re.compile(r"\bstatement\b|声明", re.I)
 _REMARKS = re.compile(
-    r"\bspokesperson'?s?\b.*\bremarks\b|\bremarks on\b|\banswers?\b.*\bquestions?\b", re.I
+    r"\bspokesperson'?s?\b.*\bremarks\b|\bremarks on\b|\banswers?\b.*\bquestions?\b"
+    r"|发言人.*(?:答记者问|答问|发表谈话|表态)",
+    re.I,
 )
+# The site's name after the title in `<title>` ("… — 中华人民共和国外交部").
+_SITE_SUFFIX = re.compile(r"\s*[—–_-]+\s*中华人民共和国外交部\s*$")
+# A page is Chinese when Han characters outnumber Latin letters in its title and first paragraphs.
 
 # Elements where the article ends (share/print tools, related links).
 _TAIL_CLASSES = frozenset({"tool", "news-foot"})
@@ -103,6 +116,13 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _TITLE_FULL_DATE = re.compile(
     rf"(?<![A-Za-z])(?P<month>{_MONTH})\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
     rf"(?:\s*,\s*|\s+)(?P<year>(?:19|20)\d{{2}})(?!\d)"
+)
+# "2019年1月7日外交部发言人陆慷主持例行记者会"
+# "2019年1月7日外交部发言人陆慷主持例行记者会", or in Chinese numerals ("二〇一九年一月七日"); read by
+# the date normaliser, which drops a date that does not exist.
+_TITLE_CHINESE_DATE = re.compile(
+    r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )
 # "... on September 28" closing the title: the conference date without its year.
 _TITLE_YEARLESS_DATE = re.compile(
@@ -143,8 +163,10 @@ def canonical_url(url: str) -> str:
     """
     clean = strip_tracking(url)
     parts = urlsplit(clean)
-    for prefix, host in (("/eng/", "www.mfa.gov.cn"), ("/mfa_eng/", "www.fmprc.gov.cn")):
+    for prefix, host in (("/eng/", "www.mfa.gov.cn"), ("/mfa_eng/", "www.fmprc.gov.cn"), ("/web/", None)):
         if parts.path.startswith(prefix):
+            # Chinese pages: the current ones (dated URLs) are named on www.mfa.gov.cn, the old on www.fmprc.gov.cn.
+            host = host or ("www.mfa.gov.cn" if _URL_DAY.search(parts.path) else "www.fmprc.gov.cn")
             query = f"?{parts.query}" if parts.query else ""
             return f"https://{host}{parts.path}{query}"
     return clean
@@ -272,6 +294,9 @@ def _title(tree: HtmlElement) -> str | None:
     title = meta_content(tree, "ArticleTitle")
     if title:
         return title
+    heading = tree.get_element_by_id("News_Body_Title", None)  # the Chinese old template
+    if heading is not None and clean_space(heading.text_content()):
+        return clean_space(heading.text_content())
     for heading in tree.iter("h2"):
         parent = heading.getparent()
         if "title" in class_tokens(heading) and parent is not None and "content_mod" in class_tokens(parent):
@@ -281,7 +306,7 @@ def _title(tree: HtmlElement) -> str | None:
     page_title = tree.find(".//title")
     if page_title is None:
         return None
-    return clean_space(page_title.text_content()) or None
+    return _SITE_SUFFIX.sub("", clean_space(page_title.text_content())) or None
 
 
 def _page_url(tree: HtmlElement, url: str) -> str:
@@ -452,6 +477,10 @@ def _dates(tree: HtmlElement, title: str | None, url: str, images: list[Image]) 
     pub_date = meta_content(tree, "PubDate")
     if pub_date:
         add(pub_date, "meta")
+    # A Chinese title dates the press conference itself: before the day it was posted.
+    chinese = _TITLE_CHINESE_DATE.search(title or "")
+    if chinese:
+        add(chinese.group(0), "title")
     page_date = _page_date(tree)
     if page_date:
         add(page_date, "page")
@@ -461,7 +490,7 @@ def _dates(tree: HtmlElement, title: str | None, url: str, images: list[Image]) 
     title_day = _day(full) if full else None
     if full and title_day:
         add(_title_date_text(full.group(0), title_day), "title")
-    else:
+    elif not chinese:
         yearless = _TITLE_YEARLESS_DATE.search(title or "")
         if yearless:
             for reference, source in ((url_reference, "title+url"), (image_day, "title+image")):
@@ -482,7 +511,11 @@ _PAGE_DATE_CANDIDATES = etree.XPath(
 
 
 def _page_date(tree: HtmlElement) -> str | None:
-    """Text of a filled-in date element (`#News_Body_Time`, empty on old pages)."""
+    """Text of a filled-in date element (`#News_Body_Time`, empty on old English pages, filled
+    on Chinese ones), else of the first date-like element holding a full date."""
+    own = tree.get_element_by_id("News_Body_Time", None)
+    if own is not None and _PAGE_DATE.search(text := clean_space(own.text_content())):
+        return text
     # XPath picks the few candidates (a superset), in document order; the test is below.
     for element in _PAGE_DATE_CANDIDATES(tree):
         if element.get("id") == "News_Body_Time" or class_tokens(element) & {"date", "time", "news-date"}:

@@ -28,6 +28,15 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 _MONTH_DAY_YEAR = re.compile(rf"({'|'.join(_MONTHS)}) (\d{{1,2}}), ((?:19|20)\d{{2}})")
 _MONTH_NUMBERS = {name: number for number, name in enumerate(_MONTHS, start=1)}
+# Chinese dates: "2019年1月7日", "2019年1月7日 15:00", also in Chinese numerals
+# ("二〇一九年一月七日", "十二月三十一日"), read here as dateutil does not.
+_CHINESE_DIGITS = {c: d for d, chars in enumerate(("〇零", "一", "二两", "三", "四", "五", "六", "七", "八", "九")) for c in chars}
+_CHINESE_NUMBER = "[〇零一二两三四五六七八九十]{1,4}"
+_CHINESE_DATE = re.compile(
+    rf"(?P<year>\d{{4}}|{_CHINESE_NUMBER})\s*年\s*(?P<month>\d{{1,2}}|{_CHINESE_NUMBER})\s*月"
+    rf"\s*(?P<day>\d{{1,2}}|{_CHINESE_NUMBER})\s*[日号]"
+    r"(?:\s*(?:(?P<noon>上午|下午|晚上)\s*)?(?P<hour>\d{1,2})\s*[:：时点]\s*(?P<minute>\d{2})?)?"
+)
 _ZONE_WORDS = re.compile(r"\b(GMT|UTC)\s*([+-]\d{1,2})(?::?(\d{2}))?\b", re.I)
 
 
@@ -46,6 +55,30 @@ def to_iso_z(value: datetime) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def chinese_number(text: str) -> int:
+    """A number written in digits or Chinese numerals: "2019", "二〇一九" (digit by digit), "三十一"."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return int("".join(str(_CHINESE_DIGITS[c]) for c in text))
+    tens, _, units = text.partition("十")
+    return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[units] if units else 0)
+
+
+def _chinese_date(match: re.Match[str], zone: tzinfo) -> ParsedDate | None:
+    try:
+        hour = int(match["hour"]) if match["hour"] else 0
+        if match["noon"] in ("下午", "晚上") and hour < 12:
+            hour += 12
+        value = datetime(
+            chinese_number(match["year"]), chinese_number(match["month"]), chinese_number(match["day"]),
+            hour, int(match["minute"] or 0), tzinfo=zone,
+        )
+    except (KeyError, ValueError):
+        return None
+    return ParsedDate(value.astimezone(timezone.utc), "minute" if match["hour"] else "day")
+
+
 def parse_date(text: str | None, zone: tzinfo = BEIJING) -> ParsedDate | None:
     """Parse a date as a page prints it; `zone` applies when the text names none.
 
@@ -53,6 +86,8 @@ def parse_date(text: str | None, zone: tzinfo = BEIJING) -> ParsedDate | None:
     """
     if not text:
         return None
+    if "年" in text and (chinese := _CHINESE_DATE.search(text)):
+        return _chinese_date(chinese, zone)
     cleaned = _NOISE.sub("", " ".join(text.split()))
     if not _YEAR.search(cleaned):
         return None

@@ -6,6 +6,9 @@ The Ministry of Foreign Affairs prints its transcripts in two ways:
 - from 24 March 2020, a bold outlet prefix for questions (`CCTV:`, `The Paper:`),
   the spokesperson's name for answers (`Zhao Lijian:`) and `Follow-up:`.
 
+The Chinese transcripts the same way: `问：` / `答：`, later `法新社记者：` and `赵立坚：`,
+`追问：` for a follow-up; names are written without spaces.
+
 Both can be read with one set of rules, so no date is needed. Paragraphs before
 the first question are the spokesperson's announcements; a paragraph without a
 prefix continues the turn before it.
@@ -19,26 +22,42 @@ from collections.abc import Sequence
 from c5crawler.items import Turn
 from c5crawler.normalise.text import collapse_spaces
 
-# Spokespersons seen in transcripts; a title normally names the one on duty, this
-# list lets an answer be recognised when it does not (or when a colleague answers).
-KNOWN_SPOKESPERSONS: tuple[str, ...] = (
-    "Lu Kang",
-    "Hua Chunying",
-    "Geng Shuang",
-    "Zhao Lijian",
-    "Wang Wenbin",
-    "Mao Ning",
-    "Lin Jian",
-    "Guo Jiakun",
+# Spokespersons seen in transcripts, in English and in Chinese; a title normally
+# names the one on duty, this list lets an answer be recognised when it does not
+# (or when a colleague answers), and pairs a transcript with its translation.
+SPOKESPERSONS: tuple[tuple[str, str], ...] = (
+    ("Lu Kang", "陆慷"),
+    ("Hua Chunying", "华春莹"),
+    ("Geng Shuang", "耿爽"),
+    ("Zhao Lijian", "赵立坚"),
+    ("Wang Wenbin", "汪文斌"),
+    ("Mao Ning", "毛宁"),
+    ("Lin Jian", "林剑"),
+    ("Guo Jiakun", "郭嘉昆"),
 )
+KNOWN_SPOKESPERSONS: tuple[str, ...] = tuple(name for pair in SPOKESPERSONS for name in pair)
 _KNOWN_BY_FOLDED = {name.casefold(): name for name in KNOWN_SPOKESPERSONS}
+_ENGLISH_NAME = {chinese: english for english, chinese in SPOKESPERSONS}
 
 # "Foreign Ministry Spokesperson Zhao Lijian's Regular Press Conference ..."
 _TITLE_NAME = re.compile(r"\bSpokesperson\s+((?:[A-Z][a-z]+\s+){1,2}[A-Z][a-z]+)\s*['’]s\b")
+# "2019年1月7日外交部发言人陆慷主持例行记者会", "外交部发言人华春莹就……答记者问"
+_CHINESE_TITLE_NAME = re.compile(r"发言人\s*([\u4e00-\u9fff]{2,4}?)\s*(?:主持|就|答|发表|宣布|表示|介绍|在|[:：])")
 
 # A label is the text before the first colon; a colon followed by a digit is a
-# time ("As of 24:00") and not a label.
-_LABEL = re.compile(r"^\s*([^:：]{1,60}?)\s*[:：](?!\d)\s*(.*)$", re.S)
+# time ("As of 24:00") and not a label, unless a Chinese label ends before it
+# ("法新社记者：29日，…").
+_LABEL = re.compile(r"^\s*([^:：]{1,60}?)\s*(?:[:：](?!\d)|(?<=[\u4e00-\u9fff》])[:：])\s*(.*)$", re.S)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+# Chinese labels: "问" and "答"; "追问" (a follow-up); from 2020 the asker's outlet
+# ("法新社记者", "《环球时报》记者提问"); "会后有记者问及" (asked after the conference).
+_CHINESE_QUESTION = re.compile(r"^(?:问|提问|记者问|(?:会后)?[，,]?有记者问及)$")
+_CHINESE_FOLLOW_UP = re.compile(r"^(?:追问|又问)$")
+_CHINESE_ANSWER = re.compile(r"^(?:答|回答)$")
+_CHINESE_OUTLET = re.compile(r"^(?P<outlet>[^，,。；;？?！!“”\s]{0,24}?)记者(?:提问|问)?$")
+# Announcements before the first question are numbered "一、", "二、" ...
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 
 _QUESTION_LABELS = re.compile(r"^(?:q|question\b.*|journalist|reporter|correspondent)$", re.I)
 _FOLLOW_UP = re.compile(r"^follow[\s-]*ups?$", re.I)
@@ -50,11 +69,17 @@ _NOT_IN_OUTLET = re.compile(r"[,;?!\"“”«»]")
 
 
 def spokesperson_from_title(title: str | None) -> str | None:
-    """The spokesperson a transcript's title names, e.g. `Lin Jian`, or None."""
+    """The spokesperson a transcript's title names, e.g. `Lin Jian` or `林剑`, or None."""
     if not title:
         return None
-    match = _TITLE_NAME.search(" ".join(title.split()))
+    text = " ".join(title.split())
+    match = _TITLE_NAME.search(text) or _CHINESE_TITLE_NAME.search(text)
     return match.group(1) if match else None
+
+
+def english_name(spokesperson: str | None) -> str | None:
+    """A spokesperson's name as the English transcripts print it (`华春莹` -> `Hua Chunying`)."""
+    return _ENGLISH_NAME.get(spokesperson, spokesperson) if spokesperson else None
 
 
 def split_turns(
@@ -83,9 +108,9 @@ def split_turns(
             opened_as_expected = bold is not None and bold == (turn["role"] == "journalist")
             if turn["role"] == "journalist":
                 last_question = turn
-        elif turns:
+        elif turns and not (last_question is None and _NUMBERED.match(text)):
             _append(turns[-1], text)
-        else:
+        else:  # the announcements before the first question, each numbered one its own turn
             turns.append(Turn(speaker=spokesperson, role="announcement", outlet=None, text=text))
             opened_as_expected = bold is False
     return [turn for turn in turns if turn["text"]]
@@ -120,6 +145,8 @@ def _open_turn(
         return None
     label = " ".join(match.group(1).replace("’", "'").split())
     rest = match.group(2).strip()
+    if _HAN.search(label):
+        return _chinese_turn(label, rest, spokesperson, last_question)
     answerer = _answerer(label, spokesperson)
     if answerer is not None:
         return Turn(speaker=answerer or None, role="spokesperson", outlet=None, text=rest)
@@ -131,6 +158,28 @@ def _open_turn(
         return Turn(speaker=None, role="journalist", outlet=None, text=rest)
     if bold is not False and _looks_like_outlet(label):
         return Turn(speaker=None, role="journalist", outlet=label, text=rest)
+    return None
+
+
+def _chinese_turn(label: str, rest: str, spokesperson: str | None, last_question: Turn | None) -> Turn | None:
+    """The turn a Chinese label opens ("问", "答", "追问", "法新社记者", "赵立坚"), or None."""
+    label = label.replace(" ", "")
+    if _CHINESE_ANSWER.match(label):
+        return Turn(speaker=spokesperson, role="spokesperson", outlet=None, text=rest)
+    answerer = _answerer(label, spokesperson)
+    if answerer:
+        return Turn(speaker=answerer, role="spokesperson", outlet=None, text=rest)
+    if _CHINESE_FOLLOW_UP.match(label):
+        outlet = last_question["outlet"] if last_question else None
+        return Turn(speaker=None, role="journalist", outlet=outlet, text=rest)
+    if _CHINESE_QUESTION.match(label):
+        return Turn(speaker=None, role="journalist", outlet=None, text=rest)
+    outlet = _CHINESE_OUTLET.match(label)
+    if outlet:
+        name = outlet["outlet"]
+        if name.startswith("《") and name.endswith("》") and name.count("《") == 1:
+            name = name[1:-1]  # "《环球时报》" is the paper 环球时报
+        return Turn(speaker=None, role="journalist", outlet=name or None, text=rest)
     return None
 
 

@@ -1,4 +1,8 @@
-"""China's Foreign Ministry, English: press conferences, remarks, the Minister, ministry news.
+"""China's Foreign Ministry, English and Chinese: press conferences, remarks, the Minister, ministry news.
+
+`-a lang=en|zh|all` (default all) picks the languages, `-a sections=` the sections
+(the Chinese site is crawled for its press conferences and spokesperson's answers,
+发言人表态). Start URLs of either language may be given together.
 
 Listings are paged by a JavaScript pager (`var countPage = N`); the spider reads
 that count instead of following links. With `-a since=` it pages one page at a
@@ -27,7 +31,13 @@ SECTIONS = {
     "speeches": "xw/zyjh/",
     "ministry_news": "xw/wjbxw/",
 }
-_URL_DAY = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+\.html?$")
+# The Chinese site's sections crawled (SITES.md): 发言人表态 holds the press conferences
+# and the spokesperson's answers and remarks together.
+CHINESE_SECTIONS = {
+    "press_conferences": "wjdt_674879/fyrbt_674889/",
+}
+LANGUAGES = ("en", "zh", "all")
+_URL_DAY = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+\.s?html?$")
 
 
 def url_day(url: str) -> date | None:
@@ -41,19 +51,32 @@ def url_day(url: str) -> date | None:
         return None
 
 
+def start_urls_for(sections: str | None, lang: str | None) -> list[str]:
+    """The listings of the chosen sections (all by default) in the chosen languages (`all` by default)."""
+    lang = (lang or "all").strip().lower()
+    if lang not in LANGUAGES:
+        raise ValueError(f"-a lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
+    chosen = [s.strip() for s in sections.split(",") if s.strip()] if sections else list(SECTIONS)
+    unknown = [s for s in chosen if s not in SECTIONS]
+    if unknown:
+        raise ValueError(f"-a sections: unknown section {unknown[0]!r} (known: {', '.join(SECTIONS)})")
+    urls = []
+    if lang in ("en", "all"):
+        urls += [f"https://www.mfa.gov.cn/eng/{SECTIONS[s]}index.html" for s in chosen]
+    if lang in ("zh", "all"):
+        urls += [f"https://www.mfa.gov.cn/web/{CHINESE_SECTIONS[s]}" for s in chosen if s in CHINESE_SECTIONS]
+    if not urls:
+        raise ValueError(f"-a sections: the Chinese site is crawled for {', '.join(CHINESE_SECTIONS)} only")
+    return urls
+
+
 class MfaSpider(NewsSpider):
     name = "mfa"
     site = mfa
     allowed_domains = ["mfa.gov.cn", "fmprc.gov.cn"]
 
-    def __init__(self, sections: str | None = None, **kwargs: Any) -> None:
-        chosen = [s.strip() for s in sections.split(",") if s.strip()] if sections else list(SECTIONS)
-        unknown = [s for s in chosen if s not in SECTIONS]
-        if unknown:
-            raise ValueError(
-                f"-a sections: unknown section {unknown[0]!r} (known: {', '.join(SECTIONS)})"
-            )
-        self.default_start_urls = [f"https://www.mfa.gov.cn/eng/{SECTIONS[s]}index.html" for s in chosen]
+    def __init__(self, sections: str | None = None, lang: str | None = None, **kwargs: Any) -> None:
+        self.default_start_urls = start_urls_for(sections, lang)
         super().__init__(**kwargs)
 
     def is_deleted(self, response: Response) -> bool:
