@@ -21,9 +21,9 @@ from c5crawler.commands.options import (
 
 
 def register(verbs: Verbs) -> None:
-    crawl = verbs.add("crawl", "run spiders into the archive (all of them by default)", db=True)
-    crawl.add_argument("spiders", nargs="*", metavar="SPIDER", help="spider names, e.g. cgtn")
-    crawl.add_argument("--start-urls", nargs="+", metavar="URL", help="begin here instead (a mirror, one feed)")
+    crawl = verbs.add("crawl", "run spiders into the archive (the verified ones by default)", db=True)
+    crawl.add_argument("spiders", nargs="*", metavar="SPIDER", action=SpiderNames)
+    crawl.add_argument("--start-urls", nargs="+", metavar="URL", help="begin here instead (a mirror, one feed); needs a SPIDER")
     crawl.add_argument("--since", type=day, help="only articles from this day (YYYY-MM-DD)")
     crawl.add_argument("--until", type=day, help="only articles up to this day (YYYY-MM-DD)")
     crawl.add_argument("--full", action="store_true", help="fetch every article found, ignoring what the archive holds")
@@ -33,17 +33,55 @@ def register(verbs: Verbs) -> None:
     crawl.set_defaults(func=run)
 
 
-def crawl_settings(args: argparse.Namespace) -> Any:
+class SpiderNames(argparse._StoreAction):
+    """The SPIDER argument. Its help names the spiders, which are loaded only when the help
+    is shown: loading them imports Scrapy, too slow for every other command's start."""
+
+    @property  # type: ignore[override]
+    def help(self) -> str:
+        spiders = spider_registry(project_settings())
+        default = ", ".join(n for n, (_, verified) in spiders.items() if verified)
+        others = ", ".join(n for n, (_, verified) in spiders.items() if not verified)
+        return (
+            f"spiders to run: by default the verified ones, {default}; when named: {others} "
+            "(feeds also by default when given a sources file of your own, -a sources=FILE)"
+        )
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        pass  # the help is always the list above
+
+
+def project_settings() -> Any:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "c5crawler.settings")
     from scrapy.utils.project import get_project_settings
 
-    settings = get_project_settings()
+    return get_project_settings()
+
+
+def spider_registry(settings: Any) -> dict[str, tuple[type, bool]]:
+    """Each spider by name: its class, and whether it is verified (runs by default)."""
+    from scrapy.spiderloader import SpiderLoader
+
+    loader = SpiderLoader.from_settings(settings)
+    classes = {name: loader.load(name) for name in sorted(loader.list())}
+    return {name: (cls, bool(getattr(cls, "verified", False))) for name, cls in classes.items()}
+
+
+def crawl_settings(args: argparse.Namespace) -> Any:
+    settings = project_settings()
     settings.set("ARCHIVE_URL", archive_url(args), priority="cmdline")
-    for pair in args.set or []:
-        name, value = pair_option("-s", pair)
-        check_setting(name, value, settings.get(name))
+    for name, value in checked_settings(args.set or [], settings):
         settings.set(name, value, priority="cmdline")
     return settings
+
+
+def checked_settings(pairs: list[str], settings: Any) -> list[tuple[str, str]]:
+    """`-s NAME=VALUE` pairs, each checked against the type of its current value."""
+    checked = [pair_option("-s", pair) for pair in pairs]
+    for name, value in checked:
+        check_setting(name, value, settings.get(name))
+    return checked
 
 
 def check_setting(name: str, value: str, default: Any) -> None:
@@ -66,22 +104,12 @@ def check_setting(name: str, value: str, default: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.spiderloader import SpiderLoader
-
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from c5crawler.archive import ArchiveError, ArchiveStore, open_archive
-    from c5crawler.pipelines import one_line
-    from c5crawler.runlock import LockHeld, crawl_lock, lock_path
-
     settings = crawl_settings(args)
-    loader = SpiderLoader.from_settings(settings)
-    known = loader.list()
-    spiders = args.spiders or known
-    unknown = [s for s in spiders if s not in known]
-    if unknown:
-        raise UsageError(f"unknown spider {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    if args.start_urls and not args.spiders:
+        raise UsageError(
+            "--start-urls needs the spider that reads them, e.g. "
+            f"c5crawler crawl cgtn --start-urls {args.start_urls[0]}"
+        )
     spider_args = dict(pair_option("-a", pair) for pair in args.arg or [])
     spider_args.update(
         (key, value)
@@ -93,11 +121,43 @@ def run(args: argparse.Namespace) -> int:
         )
         if value
     )
-    for name in spiders:
+    return run_crawl(settings, args.spiders, spider_args, "c5crawler", log_file=args.log_file)
+
+
+def chosen_spiders(settings: Any, names: list[str], spider_args: dict[str, str]) -> list[str]:
+    """The spiders to run, checked with their arguments: the named ones, or by default
+    the verified ones and those that say they should run (`feeds`, given a sources file)."""
+    registry = spider_registry(settings)
+    unknown = [name for name in names if name not in registry]
+    if unknown:
+        raise UsageError(f"unknown spider {unknown[0]!r} (known: {', '.join(registry)})")
+    chosen = names or [
+        name for name, (cls, verified) in registry.items()
+        if verified or cls.runs_by_default(settings, spider_args)
+    ]
+    for name in chosen:
         try:  # a spider refuses bad arguments here, as one line, before anything runs
-            loader.load(name)(**spider_args)
+            registry[name][0](**spider_args)
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
+    return chosen
+
+
+def run_crawl(
+    settings: Any, names: list[str], spider_args: dict[str, str], prog: str, log_file: str | None = None
+) -> int:
+    """Check the spiders and the archive, then crawl under the archive's lock: the exit code.
+
+    `c5crawler crawl` and `scrapy crawl` (c5crawler/scrapy_commands/crawl.py) both run this.
+    """
+    from scrapy.crawler import CrawlerProcess
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from c5crawler.archive import ArchiveError, ArchiveStore, open_archive
+    from c5crawler.pipelines import one_line
+    from c5crawler.runlock import LockHeld, crawl_lock, lock_path
+
+    spiders = chosen_spiders(settings, names, spider_args)
     archive = settings.get("ARCHIVE_URL")
     try:
         with crawl_lock(lock_path(archive)):
@@ -111,13 +171,13 @@ def run(args: argparse.Namespace) -> int:
                 raise ArchiveError(f"cannot write to the archive: {one_line(exc)}") from None
             finally:
                 store.engine.dispose()
-            if args.log_file:
-                log_to_rotating_file(args.log_file, settings)
-            settings.set("LOG_INSTALL_ROOT_HANDLER", not args.log_file, priority="cmdline")
+            if log_file:
+                log_to_rotating_file(log_file, settings)
+                settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
             process = CrawlerProcess(settings)
             return crawl_in_process(process, spiders, spider_args)
     except LockHeld as exc:
-        print(f"c5crawler: {exc}", file=sys.stderr)
+        print(f"{prog}: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     except OSError as exc:  # the lock file's folder cannot be made or written
         raise UsageError(f"cannot create the lock file {exc.filename}: {exc.strerror}") from None
@@ -131,15 +191,20 @@ def crawl_in_process(process: Any, spiders: list[str], spider_args: dict[str, st
         crawlers.append(crawler)
         process.crawl(crawler, **spider_args)
     process.start()
-    code = EXIT_OK
+    codes = [EXIT_OK]
     for crawler in crawlers:
         stats = crawler.stats.get_stats()
         print(run_summary(crawler.spidercls.name, stats))
-        if stats.get("finish_reason") != "finished":
-            code = EXIT_FAILED
-        elif stats.get("c5/alarms") and code == EXIT_OK:
-            code = EXIT_ALARM
-    return code
+        codes.append(exit_code(stats))
+    # A failure outranks an alarm, which outranks success.
+    return max(codes, key=[EXIT_OK, EXIT_ALARM, EXIT_FAILED].index)
+
+
+def exit_code(stats: dict[str, Any]) -> int:
+    outcome = stats.get("c5/outcome", stats.get("finish_reason"))
+    if outcome == "alarm":
+        return EXIT_ALARM
+    return EXIT_OK if outcome == "finished" else EXIT_FAILED
 
 
 def log_to_rotating_file(path: str, settings: Any) -> None:
@@ -159,10 +224,13 @@ def log_to_rotating_file(path: str, settings: Any) -> None:
 
 def run_summary(spider: str, stats: dict[str, Any]) -> str:
     """The paragraph a cron mail shows for one spider's run."""
+    from c5crawler.failures import describe_failures
+
     dropped = {k.removeprefix("c5/dropped/"): v for k, v in stats.items() if k.startswith("c5/dropped/")}
     elapsed = stats.get("elapsed_time_seconds")
+    unreachable = stats.get("c5/outcome") == "unreachable"
     parts = [
-        f"{spider}: {stats.get('finish_reason', 'not started')}"
+        f"{spider}: {'unreachable' if unreachable else stats.get('finish_reason', 'not started')}"
         + (f" in {elapsed:.1f} s" if isinstance(elapsed, (int, float)) else "")
         + f"; {stats.get('downloader/response_count', 0)} pages fetched, "
         f"{stats.get('c5/skipped/unchanged', 0)} archived articles skipped as unchanged; "
@@ -178,8 +246,13 @@ def run_summary(spider: str, stats: dict[str, Any]) -> str:
             f"ARCHIVE ERROR: {stats['c5/archive/write_error']}; stopped, "
             f"{stats.get('c5/archive/not_written', 0)} pages not archived (the next run fetches them)."
         )
+    if unreachable:
+        parts.append("FAILED: no request got a page.")
     alarms = stats.get("c5/alarms") or []
     parts.extend(f"ALARM: {alarm}." for alarm in alarms)
+    failures = describe_failures(stats)
+    if failures:
+        parts.append(f"Failed requests: {failures}.")
     return " ".join(parts)
 
 

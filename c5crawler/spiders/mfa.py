@@ -43,6 +43,7 @@ def url_day(url: str) -> date | None:
 
 class MfaSpider(NewsSpider):
     name = "mfa"
+    verified = True
     site = mfa
     allowed_domains = ["mfa.gov.cn", "fmprc.gov.cn"]
 
