@@ -91,6 +91,15 @@ C5_ALARM_THRESHOLDS = {"date": 0.8, "body": 0.8, "site_extractor": 0.5}
 # first run included; one in which no request got a page fails (exit code 1).
 C5_ALARM_MAX_ERROR_SHARE = 0.2
 
+# Progress (c5crawler/progress.py): a live line when standard output is a terminal
+# ("auto"; "off": never), and a progress line in the log every LOGSTATS_INTERVAL seconds.
+C5_PROGRESS = os.environ.get("C5_PROGRESS", "auto")
+LOGSTATS_INTERVAL = 60.0
+EXTENSIONS = {
+    "scrapy.extensions.logstats.LogStats": None,  # its "Crawled N pages" line is ours now
+    "c5crawler.progress.CrawlProgress": 500,
+}
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "c5crawler.logformat.OneLineLogFormatter"  # a dropped page is one log line
 LOG_LEVEL = os.environ.get("C5_LOG_LEVEL", "INFO")

@@ -89,9 +89,11 @@ def check_setting(name: str, value: str, default: Any) -> None:
     from scrapy.settings import BaseSettings
 
     from c5crawler.pipelines import KEEP_CHOICES
+    from c5crawler.progress import PROGRESS_CHOICES
 
-    if name == "C5_KEEP" and value not in KEEP_CHOICES:
-        raise UsageError(f"-s C5_KEEP must be one of {', '.join(KEEP_CHOICES)}, not {value!r}")
+    choices = {"C5_KEEP": KEEP_CHOICES, "C5_PROGRESS": PROGRESS_CHOICES}.get(name)
+    if choices and value not in choices:
+        raise UsageError(f"-s {name} must be one of {', '.join(choices)}, not {value!r}")
     # Numbers as floats: Scrapy reads some int-valued settings (DOWNLOAD_TIMEOUT) as floats.
     getter = {bool: "getbool", int: "getfloat", float: "getfloat"}.get(type(default))
     if getter is None:
