@@ -219,6 +219,8 @@ def log_to_rotating_file(path: str, settings: Any) -> None:
     except OSError as exc:
         raise UsageError(f"cannot write the log file {path}: {exc.strerror}") from None
     handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT")))
+    # On the handler too: Scrapy sets its own loggers to DEBUG, which the root's level does not stop.
+    handler.setLevel(settings.get("LOG_LEVEL"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(settings.get("LOG_LEVEL"))
