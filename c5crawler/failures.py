@@ -32,6 +32,8 @@ _CAUSES = {
     "ResponseFailed": "connection lost",
     "ConnectionLost": "connection lost",
     "ConnectionDone": "connection lost",
+    "DownloadCancelledError": "download cancelled",  # mostly a page over DOWNLOAD_MAXSIZE
+    "CancelledError": "download cancelled",
 }
 # Causes that say the host cannot be reached at all: retrying them for minutes helps no
 # one, unlike a reset, a timeout or a 5xx, which the MFA servers give and then recover from.
