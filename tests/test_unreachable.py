@@ -19,7 +19,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 
 from c5crawler import health
-from c5crawler.failures import HostGivenUp, describe_failures, fetched_nothing, host_of, request_counts
+from c5crawler.failures import HostGivenUp, describe_failures, fetched_nothing, request_counts
 from c5crawler.middlewares import BackoffRetryMiddleware
 from tests.conftest import c5
 from tests.faultserver import refused_url

@@ -33,9 +33,12 @@ def register(verbs: Verbs) -> None:
     crawl.set_defaults(func=run)
 
 
-class SpiderNames(argparse._StoreAction):
+class SpiderNames(argparse.Action):
     """The SPIDER argument. Its help names the spiders, which are loaded only when the help
     is shown: loading them imports Scrapy, too slow for every other command's start."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: Any = None) -> None:
+        setattr(namespace, self.dest, values)
 
     @property  # type: ignore[override]
     def help(self) -> str:
