@@ -84,7 +84,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return await self._wait(result, None)
         return result
 
-
     def count_unreachable(self, host: str, cause: str) -> bool:
         """Count one more refused or unresolved attempt; whether the host is now given up."""
         count = self.unreachable_in_a_row[host] = self.unreachable_in_a_row.get(host, 0) + 1

@@ -43,8 +43,8 @@ class SpiderNames(argparse.Action):
     @property  # type: ignore[override]
     def help(self) -> str:
         spiders = spider_registry(project_settings())
-        default = ", ".join(n for n, (_, verified) in spiders.items() if verified)
-        others = ", ".join(n for n, (_, verified) in spiders.items() if not verified)
+        default = ", ".join(name for name, cls in spiders.items() if cls.verified)
+        others = ", ".join(name for name, cls in spiders.items() if not cls.verified)
         return (
             f"spiders to run: by default the verified ones, {default}; when named: {others} "
             "(feeds also by default when given a sources file of your own, -a sources=FILE)"
@@ -62,13 +62,12 @@ def project_settings() -> Any:
     return get_project_settings()
 
 
-def spider_registry(settings: Any) -> dict[str, tuple[type, bool]]:
-    """Each spider by name: its class, and whether it is verified (runs by default)."""
+def spider_registry(settings: Any) -> dict[str, Any]:
+    """Each spider's class by its name (a NewsSpider: `verified`, `runs_by_default`)."""
     from scrapy.spiderloader import SpiderLoader
 
     loader = SpiderLoader.from_settings(settings)
-    classes = {name: loader.load(name) for name in sorted(loader.list())}
-    return {name: (cls, bool(getattr(cls, "verified", False))) for name, cls in classes.items()}
+    return {name: loader.load(name) for name in sorted(loader.list())}
 
 
 def crawl_settings(args: argparse.Namespace) -> Any:
@@ -136,13 +135,10 @@ def chosen_spiders(settings: Any, names: list[str], spider_args: dict[str, str])
     unknown = [name for name in names if name not in registry]
     if unknown:
         raise UsageError(f"unknown spider {unknown[0]!r} (known: {', '.join(registry)})")
-    chosen = names or [
-        name for name, (cls, verified) in registry.items()
-        if verified or cls.runs_by_default(settings, spider_args)
-    ]
+    chosen = names or [name for name, cls in registry.items() if cls.runs_by_default(settings, spider_args)]
     for name in chosen:
         try:  # a spider refuses bad arguments here, as one line, before anything runs
-            registry[name][0](**spider_args)
+            registry[name](**spider_args)
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
     return chosen
