@@ -3,9 +3,11 @@
 Pure functions over a run's stats and the recent runs of the same spider. A run
 alarms when the share of its pages with a field (a date, a body of some length,
 a byline, the site's own extractor) falls under a threshold or to under half of
-what the spider usually gets, or when it found no article links where it usually
-finds some. A run that found nothing new is not an alarm: coverage is judged only
-on runs that fetched enough article pages.
+what the spider usually gets, when it found no article links where it usually
+finds some, or when more than a set share of its requests failed. A run that found
+nothing new is not an alarm: coverage is judged only on runs that fetched enough
+article pages. A run in which no request got a page is not an alarm but a failure
+(`run_outcome`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from statistics import median
 from typing import Any
+
+from c5crawler.failures import fetched_nothing, request_counts
 
 # Fields measured on each archived page, as `c5/coverage/<field>` counters.
 FIELDS = ("date", "body", "byline", "site_extractor")
@@ -61,9 +65,16 @@ def run_alarms(
     thresholds: Mapping[str, float],
     min_items: int,
     examples: Mapping[str, Sequence[str]],
+    max_error_share: float = 1.0,
 ) -> list[str]:
     """One line per alarm for this run; `history` is the stats of recent finished runs."""
     alarms: list[str] = []
+    requests, failed = request_counts(stats)
+    if requests and not fetched_nothing(stats) and failed / requests > max_error_share:
+        alarms.append(
+            f"{failed} of {requests} requests failed ({failed / requests:.0%}; "
+            f"C5_ALARM_MAX_ERROR_SHARE {max_error_share:.0%})"
+        )
     discovered = int(stats.get("c5/articles_discovered", 0))
     usual_discovered = [int(h.get("c5/articles_discovered", 0)) for h in history]
     if discovered == 0 and usual_discovered and median(usual_discovered) > 0:
@@ -99,3 +110,13 @@ def run_alarms(
             f"({'; '.join(reasons)})" + (f"; e.g. {sample}" if sample else "")
         )
     return alarms
+
+
+def run_outcome(reason: str, stats: Mapping[str, Any], alarms: Sequence[str]) -> str:
+    """What `crawl_runs.outcome` records: Scrapy's close reason, or for a run that
+    finished, `unreachable` when no request got a page, `alarm` when it alarmed."""
+    if reason != "finished":
+        return reason
+    if fetched_nothing(stats):
+        return "unreachable"
+    return "alarm" if alarms else reason

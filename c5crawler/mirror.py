@@ -73,11 +73,18 @@ def serve(
     `redirects` maps request paths to `Location`s answered with a 302, as a site
     does when it moves or deletes a page.
     """
+    with serving(mirror_server(root, substitute=substitute, redirects=redirects)) as base:
+        yield base
+
+
+def mirror_server(
+    root: Path, port: int = 0, *, substitute: bool = True, redirects: dict[str, str] | None = None
+) -> ThreadingHTTPServer:
+    """A server of `root` bound to 127.0.0.1:`port` (0: a free port), not yet serving."""
     handler = partial(
         MirrorHandler, directory=str(root), substitute=substitute, redirects=redirects or {}
     )
-    with serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base:
-        yield base
+    return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
 @contextmanager

@@ -105,6 +105,7 @@ class ArchivePipeline:
         self.min_body_words = settings.getint("C5_ALARM_MIN_BODY_WORDS")
         self.min_items = settings.getint("C5_ALARM_MIN_PAGES")
         self.thresholds: dict[str, float] = settings.getdict("C5_ALARM_THRESHOLDS")
+        self.max_error_share = settings.getfloat("C5_ALARM_MAX_ERROR_SHARE", 1.0)
         self.batch_size = max(1, settings.getint("C5_ARCHIVE_BATCH_SIZE", 50))
         self.batch_seconds = settings.getfloat("C5_ARCHIVE_BATCH_SECONDS", 1.0)
         self.pending: list[tuple[ArticleRecord, Any]] = []
@@ -243,12 +244,14 @@ class ArchivePipeline:
                 self.thresholds,
                 self.min_items,
                 self.missing,
+                self.max_error_share,
             )
         for alarm in alarms:
             logger.error("ALARM %s: %s", spider.name, alarm)
         self.stats.set_value("c5/alarms", alarms)
+        outcome = health.run_outcome(reason, stats, alarms)
+        self.stats.set_value("c5/outcome", outcome)
         stats = self.stats.get_stats()
-        outcome = "alarm" if alarms else reason
         try:
             self.store.finish_run(self.run_id, counts, outcome, {k: _plain(v) for k, v in stats.items()})
         except SQLAlchemyError as exc:

@@ -11,6 +11,8 @@ import os
 BOT_NAME = "c5crawler"
 SPIDER_MODULES = ["c5crawler.spiders"]
 NEWSPIDER_MODULE = "c5crawler.spiders"
+# `scrapy crawl` as `c5crawler crawl`: the same checks, summary and exit codes.
+COMMANDS_MODULE = "c5crawler.scrapy_commands"
 
 # Where the archive lives: any SQLAlchemy URL.
 ARCHIVE_URL = os.environ.get("C5_ARCHIVE_URL", "sqlite:///data/archive.sqlite3")
@@ -37,7 +39,14 @@ RETRY_ENABLED = True
 RETRY_TIMES = 4
 RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubles each time
 RETRY_BACKOFF_MAX = 60.0
+# A host that refuses connections or does not resolve this many times in a row is
+# given up for the run: its other requests fail at once, so an unreachable site
+# fails the crawl in seconds (resets, timeouts and 5xx keep their retries).
+C5_HOST_GIVE_UP_AFTER = 3
+DNS_TIMEOUT = 10  # Scrapy's 60 s, three times over, would pass a minute
 DOWNLOADER_MIDDLEWARES = {
+    # Outside retries and redirects: it sees how each request finally ended.
+    "c5crawler.middlewares.OutcomeMiddleware": 40,
     "c5crawler.middlewares.IncrementalMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "c5crawler.middlewares.BackoffRetryMiddleware": 550,
@@ -78,6 +87,18 @@ HTTPERROR_ALLOWED_CODES = [404, 410]
 C5_ALARM_MIN_PAGES = 5
 C5_ALARM_MIN_BODY_WORDS = 50
 C5_ALARM_THRESHOLDS = {"date": 0.8, "body": 0.8, "site_extractor": 0.5}
+# A run in which more than this share of requests failed (after their retries) alarms,
+# first run included; one in which no request got a page fails (exit code 1).
+C5_ALARM_MAX_ERROR_SHARE = 0.2
+
+# Progress (c5crawler/progress.py): a live line when standard output is a terminal
+# ("auto"; "off": never), and a progress line in the log every LOGSTATS_INTERVAL seconds.
+C5_PROGRESS = os.environ.get("C5_PROGRESS", "auto")
+LOGSTATS_INTERVAL = 60.0
+EXTENSIONS = {
+    "scrapy.extensions.logstats.LogStats": None,  # its "Crawled N pages" line is ours now
+    "c5crawler.progress.CrawlProgress": 500,
+}
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "c5crawler.logformat.OneLineLogFormatter"  # a dropped page is one log line

@@ -133,7 +133,8 @@ def test_the_sql_examples_run_on_an_archive(tmp_path: Path) -> None:
     assert len(statements) >= 15
     with sqlite3.connect(db) as conn:
         empty = [(page, s) for page, s in statements if not conn.execute(s).fetchall()]
-    assert len(empty) <= 3, empty
+    # A filled archive has no runs with failed requests, and the like: a few find nothing.
+    assert len(empty) <= len(statements) // 5, empty
 
 
 def test_every_docs_page_is_on_the_contents_page() -> None:

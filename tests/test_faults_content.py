@@ -120,7 +120,9 @@ def test_hostile_and_broken_pages(tmp_path: Path, archive_path: Path) -> None:
     starts = [f"{{base}}{p}" for p in ["/robots.txt", *(p for p in feeds if "feed" in p)]]
     with fault_server(plan) as base:
         result = scrapy_crawl("cgtn", archive_path, "-a", "start_urls=" + ",".join(s.format(base=base) for s in starts))
-    assert result.returncode == 0, result.stderr[-3000:]
+    # Four of the 13 archived pages have no usable date, under the 80% threshold: an alarm.
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "ALARM: date: 69% of 13 pages have a date (threshold 80%)" in result.stdout, result.stdout
     assert "Traceback" not in result.stderr, result.stderr[-5000:]
     assert probe not in plan.requests  # no external entity was fetched
     assert not any("lollol" in r for r in plan.requests)
@@ -141,6 +143,8 @@ def test_hostile_and_broken_pages(tmp_path: Path, archive_path: Path) -> None:
     assert sum(dropped.values()) == 4, dropped  # no title, empty, not an article, binary
     failed = {k.removeprefix("c5/failed/"): v for k, v in stats.items() if k.startswith("c5/failed/")}
     assert sum(failed.values()) == 2, failed  # the 50 MB page and the gzip bomb
+    host = base.removeprefix("http://")
+    assert stats[f"c5/host_failures/{host}/download cancelled"] == 1  # the 50 MB page, by DOWNLOAD_MAXSIZE
     assert stats["c5/bad_xml"] >= 2, stats  # the garbage and the bomb .gz sitemaps
     assert_checks_pass(archive_path)
 

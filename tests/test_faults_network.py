@@ -64,12 +64,19 @@ def test_transport_faults_are_retried_counted_and_never_lose_an_article(tmp_path
         result = scrapy_crawl(
             "cgtn", archive_path, "-a", f"start_urls={base}/sitemap.xml", *RETRIES
         )
-    assert result.returncode == 0, result.stderr[-3000:]
+    # 5 of the 20 requests (robots.txt, the sitemap, 18 articles) fail: more than the
+    # 20% C5_ALARM_MAX_ERROR_SHARE, so the run alarms, and the summary says what failed where.
+    assert result.returncode == 3, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
+    host = base.removeprefix("http://")
+    assert "ALARM: 5 of 20 requests failed (25%; C5_ALARM_MAX_ERROR_SHARE 20%)." in result.stdout, result.stdout
+    assert (
+        f"Failed requests: {host}: HTTP 500 ×1, HTTP 503 ×1, connection lost ×2, timed out ×1." in result.stdout
+    ), result.stdout
     assert archived_urls(archive_path) == {canonical(p) for p in [*good, *transient]}
     run_ = last_run(archive_path)
     stats = run_["stats"]
-    assert run_["outcome"] == "finished" and run_["new"] == len(good) + len(transient)
+    assert run_["outcome"] == "alarm" and run_["new"] == len(good) + len(transient)
     failed = {k.removeprefix("c5/failed/"): v for k, v in stats.items() if k.startswith("c5/failed/")}
     assert failed == {
         "DownloadTimeoutError": 1, "ResponseDataLossError": 2, "HTTP 500": 1, "HTTP 503": 1,
@@ -80,12 +87,18 @@ def test_transport_faults_are_retried_counted_and_never_lose_an_article(tmp_path
     assert_checks_pass(archive_path)
 
 
-def test_a_site_that_refuses_connections_fails_the_pages_not_the_crawl(archive_path: Path) -> None:
-    result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={refused_url()}/sitemap.xml", *RETRIES)
-    assert result.returncode == 0, result.stderr[-3000:]
-    stats = last_run(archive_path)["stats"]
-    assert stats["c5/failed/DownloadConnectionRefusedError"] == 1
-    assert stats["retry/max_reached"] >= 1
+def test_a_site_that_refuses_connections_fails_the_crawl(archive_path: Path) -> None:
+    base = refused_url()
+    result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={base}/sitemap.xml", *RETRIES)
+    assert result.returncode == 1, result.stderr[-3000:]
+    host = base.removeprefix("http://")
+    assert f"FAILED: no request got a page. Failed requests: {host}: connection refused ×2." in result.stdout
+    run_ = last_run(archive_path)
+    assert run_["outcome"] == "unreachable"
+    # robots.txt is tried three times (RETRY_TIMES=2), the third refusal gives the host up,
+    # and the sitemap then fails at once instead of being tried three times too.
+    stats = run_["stats"]
+    assert stats["c5/failed/HostGivenUp"] == 1 and stats["retry/count"] == 2
     assert archived_urls(archive_path) == set()
 
 

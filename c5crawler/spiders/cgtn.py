@@ -16,6 +16,7 @@ _ARCHIVE_SITEMAP = re.compile(r"sitemap_archived_(\d{4})(?:_\d+)?\.xml")
 
 class CgtnSpider(NewsSpider):
     name = "cgtn"
+    verified = True
     site = cgtn
     allowed_domains = ["cgtn.com"]
     default_start_urls = [

@@ -23,6 +23,7 @@ from c5crawler.spiders.base import NewsSpider
 
 class ChinaDailySpider(NewsSpider):
     name = "chinadaily"
+    verified = True
     site = chinadaily
     allowed_domains = ["chinadaily.com.cn"]
     default_start_urls = [

@@ -33,6 +33,12 @@ class FeedsSpider(NewsSpider):
     name = "feeds"
 
     @classmethod
+    def runs_by_default(cls, settings: Any, spider_args: dict[str, str]) -> bool:
+        """Only with a sources file of the user's: the bundled one holds unchecked examples."""
+        given = spider_args.get("sources") or settings.get("C5_SOURCES_FILE")
+        return bool(given) and Path(given).resolve() != BUNDLED_SOURCES.resolve()
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FeedsSpider:
         kwargs.setdefault("sources", crawler.settings.get("C5_SOURCES_FILE"))
         spider: FeedsSpider = super().from_crawler(crawler, *args, **kwargs)

@@ -13,6 +13,7 @@ from c5crawler.spiders.base import NewsSpider
 
 class GlobalTimesSpider(NewsSpider):
     name = "globaltimes"
+    verified = True
     site = globaltimes
     allowed_domains = ["globaltimes.cn"]
     default_start_urls = [

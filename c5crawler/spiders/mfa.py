@@ -72,6 +72,7 @@ def start_urls_for(sections: str | None, lang: str | None) -> list[str]:
 
 class MfaSpider(NewsSpider):
     name = "mfa"
+    verified = True
     site = mfa
     allowed_domains = ["mfa.gov.cn", "fmprc.gov.cn"]
 

@@ -13,6 +13,7 @@ from c5crawler.spiders.base import NewsSpider
 
 class XinhuaSpider(NewsSpider):
     name = "xinhua"
+    verified = True
     site = xinhua
     allowed_domains = ["news.cn", "xinhuanet.com"]
     default_start_urls = [
