@@ -73,13 +73,14 @@ class Scanner:
         self.ignore_case = gazetteers[0].ignore_case
         every = [form for g in gazetteers for form in g.forms]
         # Cheapest test first: most positions fail the first-letter class, most of
-        # the rest the word start; only then are the lists tried.
-        self.pattern = re.compile(
-            _first_letters(every)
-            + _WORD_BEFORE
-            + f"(?={_trie(every)}{_WORD_AFTER})"
+        # the rest the word start; only then are the lists tried (one list: once).
+        lists = (
+            f"(?=({_trie(every)}){_WORD_AFTER})"
+            if len(gazetteers) == 1
+            else f"(?={_trie(every)}{_WORD_AFTER})"
             + "".join(f"(?=(?:({_trie(g.forms)}){_WORD_AFTER})?)" for g in gazetteers)
         )
+        self.pattern = re.compile(_first_letters(every) + _WORD_BEFORE + lists)
 
     def find(self, text: str) -> tuple[list[Hit], ...]:
         """Each gazetteer's hits in `text`, in the order the gazetteers were given."""

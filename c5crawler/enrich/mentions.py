@@ -12,6 +12,7 @@ import pycountry
 
 from c5crawler.enrich.gazetteer import Gazetteer, Hit, Scanner, forms_of, load_data
 from c5crawler.enrich.people import offices_of, people
+from c5crawler.enrich.states import country_name, state_references
 
 # A surname followed by another capitalised word is someone else's full name
 # ("Wang Zongyuan" is not Wang Yi, "Wang Mengjie" the reporter neither).
@@ -26,7 +27,7 @@ def countries() -> Gazetteer:
     forms: dict[str, str | None] = {}
     for country in pycountry.countries:
         own = extra.get(country.alpha_2, {})
-        name = own.get("name") or getattr(country, "common_name", None) or country.name
+        name = country_name(country.alpha_2)
         printed = [country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)]
         for form in [*printed, name, *own.get("aliases", [])]:
             if form and "," not in form:
@@ -51,7 +52,7 @@ def _officials() -> Scanner:
 def _names() -> Scanner:
     """Every name list, in one pass over an article."""
     index = people()
-    return Scanner(countries(), organisations(), index.full, index.surnames)
+    return Scanner(countries(), organisations(), index.full, index.surnames, state_references())
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,13 @@ class Names:
     countries: list[Hit]
     organisations: list[Hit]
     people: list[Hit]  # as person_references gives them
+    states: list[Hit]  # seats of government and demonyms, each standing for its state
 
 
 def names_in(text: str) -> Names:
     """Every name of the lists in `text`, read in one pass."""
-    found_countries, found_organisations, full, surnames = _names().find(text)
-    return Names(found_countries, found_organisations, _references(text, full, surnames))
+    found_countries, found_organisations, full, surnames, states = _names().find(text)
+    return Names(found_countries, found_organisations, _references(text, full, surnames), states)
 
 
 def person_references(text: str) -> list[Hit]:
