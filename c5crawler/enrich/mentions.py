@@ -11,7 +11,7 @@ from functools import lru_cache
 import pycountry
 
 from c5crawler.enrich.gazetteer import Gazetteer, Hit, Scanner, forms_of, load_data
-from c5crawler.enrich.people import offices_of, people
+from c5crawler.enrich.people import offices_of, people, surnames
 from c5crawler.enrich.states import country_name, state_references
 
 # A surname followed by another capitalised word is someone else's full name
@@ -42,17 +42,19 @@ def organisations() -> Gazetteer:
 
 
 @lru_cache(maxsize=1)
-def _officials() -> Scanner:
-    """The officials' full names and surnames, in one pass (a turn of a transcript)."""
-    index = people()
-    return Scanner(index.full, index.surnames)
+def _places() -> Gazetteer:
+    """Countries, seats of government and demonyms as one list: one lookahead less per name.
+
+    A hit is a country mention if its form is a country's, else it names a state
+    for the diplomacy score alone (see states.py).
+    """
+    return Gazetteer({**state_references().forms, **countries().forms})
 
 
 @lru_cache(maxsize=1)
 def _names() -> Scanner:
     """Every name list, in one pass over an article."""
-    index = people()
-    return Scanner(countries(), organisations(), index.full, index.surnames, state_references())
+    return Scanner(_places(), organisations(), people().full)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,11 @@ class Names:
 
 def names_in(text: str) -> Names:
     """Every name of the lists in `text`, read in one pass."""
-    found_countries, found_organisations, full, surnames, states = _names().find(text)
-    return Names(found_countries, found_organisations, _references(text, full, surnames), states)
+    places, found_organisations, full = _names().find(text)
+    country_forms = countries().forms
+    found_countries = [h for h in places if h.surface in country_forms]
+    states = [h for h in places if h.surface not in country_forms]
+    return Names(found_countries, found_organisations, _references(text, full), states)
 
 
 def person_references(text: str) -> list[Hit]:
@@ -77,16 +82,19 @@ def person_references(text: str) -> list[Hit]:
     A surname alone counts only after the full name appeared earlier in the same
     text, and then stands for the last such person named ("Wang" after "Wang Yi").
     """
-    return _references(text, *_officials().find(text))
+    return _references(text, people().full.find(text))
 
 
-def _references(text: str, full: list[Hit], surnames: list[Hit]) -> list[Hit]:
-    """person_references from the text's full-name and surname hits."""
+def _references(text: str, full: list[Hit]) -> list[Hit]:
+    """person_references from the text's full-name hits, and the surnames of those named."""
+    if not full:
+        return []
     index = people()
     covered = [(h.start, h.end) for h in full]
+    named = surnames(frozenset(index.by_name[str(h.value)].surname for h in full))
     alone = [
         h
-        for h in surnames
+        for h in named.find(text, full[0].start)  # a surname before the first full name cannot resolve
         if not any(s <= h.start < e for s, e in covered) and not _NAME_GOES_ON.match(text, h.end)
     ]
     refs: list[Hit] = []

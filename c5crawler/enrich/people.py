@@ -41,7 +41,6 @@ class Person:
 class People:
     by_name: dict[str, Person]
     full: Gazetteer  # full names and aliases -> name
-    surnames: Gazetteer  # surnames -> surname (resolved per article, see mentions.py)
 
 
 @lru_cache(maxsize=1)
@@ -68,8 +67,18 @@ def people() -> People:
             by_name[row.name] = replace(known, offices=(*known.offices, office))
         for form in (row.name, *row.aliases):
             forms.setdefault(form, row.name)
-    surnames = {p.surname: p.surname for p in by_name.values()}
-    return People(by_name, Gazetteer(forms), Gazetteer(surnames))
+    return People(by_name, Gazetteer(forms))
+
+
+@lru_cache(maxsize=1024)
+def surnames(wanted: frozenset[str]) -> Gazetteer:
+    """These surnames -> themselves (resolved per article, see mentions.py).
+
+    Only the surnames of the people a text names in full are looked for: a list of
+    every official's surname would make each capitalised word of every page a
+    candidate ("Charles", "Park", "Ali") for a reference that cannot resolve.
+    """
+    return Gazetteer({surname: surname for surname in wanted})
 
 
 def offices_of(person: Person, day: str | None) -> list[dict[str, object]]:

@@ -25,7 +25,7 @@ _NAMED_STATES = 6
 class Rules:
     threshold: float
     always_sources: frozenset[str]
-    signals: dict[str, dict[str, Any]]  # name -> {weight, cap}
+    weights: dict[str, tuple[float, int]]  # signal -> (weight, cap)
     phrases: Gazetteer  # every signal's phrases, the longest first: "held talks" is an act, not an event
     meaning: dict[str, tuple[str, str]]  # phrase -> (signal, what it counts as)
 
@@ -47,7 +47,7 @@ def rules() -> Rules:
     return Rules(
         threshold=float(data["threshold"]),
         always_sources=frozenset(data.get("always_sources", [])),
-        signals=signals,
+        weights={name: (float(v["weight"]), int(v.get("cap", 1))) for name, v in signals.items()},
         # One list read once: a list per signal would cost a pass each.
         phrases=Gazetteer({p: p for p in meaning}, ignore_case=True),
         meaning=meaning,
@@ -67,35 +67,32 @@ def diplomacy_topic(
     diplomacy whatever its words).
     """
     r = rules()
-    if not text.strip():
+    if not text or text.isspace():
         return 0.0, []
-    found: dict[str, list[str]] = {
-        "officials": _names(mentions["people"]),
-        "states": _states(mentions, state_references),
-        "organisations": _names(mentions["organisations"]),
+    if source in r.always_sources:  # diplomacy whatever its words: they are not read
+        return r.threshold, [f"source: {source}"]
+    found: dict[str, dict[str, None]] = {  # signal -> its distinct hits, in order
+        "officials": dict.fromkeys(_names(mentions["people"])),
+        "states": dict.fromkeys(_states(mentions, state_references)),
+        "organisations": dict.fromkeys(_names(mentions["organisations"])),
+        **{name: {} for name in (*_KINDED, *_PLAIN)},
     }
-    for name in (*_KINDED, *_PLAIN):
-        found[name] = []
     for hit in r.phrases.find(text):
         signal, counted = r.meaning[str(hit.value)]
-        found[signal].append(counted)
-    for name in (*_KINDED, *_PLAIN):
-        found[name] = _distinct(found[name])
+        found[signal][counted] = None
     # An event of a kind already counted as an act ("talks" after "held talks") adds nothing.
-    found["events"] = [kind for kind in found["events"] if kind not in found["acts"]]
+    for kind in found["acts"]:
+        found["events"].pop(kind, None)
     score = 0.0
     reasons = []
-    if source in r.always_sources:
-        score += r.threshold
-        reasons.append(f"source: {source}")
     for signal, hits in found.items():
         if not hits:
             continue
-        weight, cap = float(r.signals[signal]["weight"]), int(r.signals[signal]["cap"])
+        weight, cap = r.weights[signal]
         score += weight * min(len(hits), cap)
-        reasons.append(f"{signal}: {_listed(hits) if signal == 'states' else ', '.join(hits)}")
+        reasons.append(f"{signal}: {_listed(list(hits)) if signal == 'states' else ', '.join(hits)}")
     if len(found["states"]) <= 1 and not found["organisations"]:
-        score += float(r.signals["one_state"]["weight"])
+        score += r.weights["one_state"][0]
         reasons.append("one state only")
     return round(score, 2), reasons
 
@@ -103,13 +100,11 @@ def diplomacy_topic(
 def _states(mentions: dict[str, list[dict[str, Any]]], references: Iterable[Hit]) -> list[str]:
     """The states the text involves: countries named, capitals and demonyms, the officials' states."""
     offices = (o for person in mentions["people"] for o in person.get("offices", []))
-    return _distinct(
-        [
-            *_names(mentions["countries"]),
-            *(h.value for h in references),
-            *(str(o["country"]) for o in offices if o.get("country")),
-        ]
-    )
+    return [
+        *_names(mentions["countries"]),
+        *(str(h.value) for h in references),
+        *(str(o["country"]) for o in offices if o.get("country")),
+    ]
 
 
 def _listed(states: list[str]) -> str:
@@ -119,7 +114,3 @@ def _listed(states: list[str]) -> str:
 
 def _names(entries: list[dict[str, Any]]) -> list[str]:
     return [str(e["name"]) for e in entries]
-
-
-def _distinct(values: Iterable[str | None]) -> list[str]:
-    return list(dict.fromkeys(v for v in values if v))
