@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from c5crawler.commands import crawl, db, demo, export, extract, reparse, search, show, stats
+from c5crawler.commands import crawl, db, demo, export, extract, relevance, reparse, search, show, stats
 from c5crawler.commands.options import EXIT_FAILED, EXIT_USAGE, UsageError, parser_of
 
 # In the order `c5crawler --help` lists them.
-VERBS = (crawl, extract, search, show, stats, db, export, reparse, demo)
+VERBS = (crawl, extract, search, show, stats, db, export, reparse, relevance, demo)
 
 
 def package_version() -> str:
