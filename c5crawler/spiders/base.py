@@ -326,6 +326,17 @@ class NewsSpider(scrapy.Spider):
         if response.status in (404, 410):
             yield self.deleted_item(response, key)
             return
+        if response.url != asked and not self.is_article_url(response.url):
+            # Sent away: to the site's "gone" page (a deletion), or to the home page or a
+            # section (no article to archive, and no proof that it is gone).
+            if self.is_deleted(response):
+                yield self.deleted_item(response, key)
+            else:
+                yield ArticleItem(
+                    dropped_url=key, drop_reason="redirected away from the article", source=self.name,
+                    page=self.fetched_page(response),
+                )
+            return
         try:
             raw = self.extract_response(response)
         except ExtractionError as exc:
