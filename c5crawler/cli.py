@@ -11,11 +11,13 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from c5crawler.commands import crawl, db, demo, export, extract, mirror, plot, reparse, search, serve, show, stats
+from c5crawler.commands import (
+    crawl, db, demo, export, extract, mirror, plot, relevance, reparse, search, serve, show, stats,
+)
 from c5crawler.commands.options import EXIT_FAILED, EXIT_USAGE, UsageError, parser_of
 
 # In the order `c5crawler --help` lists them.
-VERBS = (crawl, extract, search, show, stats, db, export, reparse, serve, plot, demo, mirror)
+VERBS = (crawl, extract, search, show, stats, db, export, reparse, relevance, serve, plot, demo, mirror)
 
 
 def package_version() -> str:

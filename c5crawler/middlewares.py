@@ -188,6 +188,11 @@ class IncrementalMiddleware:
         key = request.meta.get("c5_article")
         if key is None or self.store is None or "retry_times" in request.meta or "redirect_times" in request.meta:
             return  # a retry or a redirect hop was already judged (and counted) on its first attempt
+        stats = self.crawler.stats
+        assert stats is not None
+        if request.meta.get("c5_refetch"):  # asked for by `crawl --refetch-dropped`
+            stats.inc_value("c5/fetch/refetch")
+            return
         parsed = parse_date(request.meta.get("c5_changed"))
         now = datetime.now(timezone.utc)
         reason = fetch_reason(
@@ -197,8 +202,6 @@ class IncrementalMiddleware:
             self.revisit_within,
             self.revisit_every,
         )
-        stats = self.crawler.stats
-        assert stats is not None
         if reason is None:
             stats.inc_value("c5/skipped/unchanged")
             raise IgnoreRequest(f"archived and unchanged: {key}")

@@ -61,18 +61,17 @@ class NormalisePipeline:
         return item
 
 
-KEEP_CHOICES = ("diplomacy", "all")
+KEEP_CHOICES = ("all", "diplomacy")
 
 
 class EnrichPipeline:
-    """Mentions, quotes and topics; with C5_KEEP=diplomacy, other articles are dropped."""
+    """Mentions, quotes and topics; only with C5_KEEP=diplomacy (a storage saver) are other articles dropped."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.keep: str = crawler.settings.get("C5_KEEP", "diplomacy")
+        self.keep: str = crawler.settings.get("C5_KEEP", "all")
         if self.keep not in KEEP_CHOICES:
             raise ValueError(f"C5_KEEP must be one of {', '.join(KEEP_CHOICES)}, not {self.keep!r}")
-        self.keep_always = set(crawler.settings.getlist("C5_KEEP_ALWAYS"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> EnrichPipeline:
@@ -82,7 +81,7 @@ class EnrichPipeline:
         if "record" not in item:
             return item
         record = item["record"] = enrich_record(item["record"])
-        if self.keep == "diplomacy" and record["source"] not in self.keep_always and not is_diplomacy(record):
+        if self.keep == "diplomacy" and not is_diplomacy(record):
             raise PageDropped(record["url"], record["source"], "not diplomacy")
         return item
 
@@ -209,7 +208,7 @@ class ArchivePipeline:
         if when is None:
             return
         try:
-            self.store.remember_dropped(exception.url, exception.source, exception.reason, when)
+            self.store.remember_dropped(exception.url, exception.source, exception.reason, when, item["page"]["url"])
         except SQLAlchemyError as exc:
             self.stop_on_write_error(exc)
 

@@ -3,7 +3,10 @@
 Every revision keeps the page as it was served, so an improved extractor can be
 run over the whole archive: each revision's stored record is replaced by the new
 extraction, and each article's current row follows its latest revision, its
-Chinese text is indexed again and its translation linked again.
+Chinese text is indexed again and its translation linked again. The record is
+enriched again too, so a change of the relevance rules or name lists promotes
+articles to the diplomacy topic or demotes them (their `topics` rows follow),
+with no network.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from c5crawler.archive import chinese, translations
 from c5crawler.archive.models import Article, Revision
 from c5crawler.archive.store import apply_record, revision_html
+from c5crawler.enrich import DIPLOMACY, is_diplomacy
 from c5crawler.extract import UnknownSource
 from c5crawler.items import ArticleRecord, DateText, ExtractionError
 from c5crawler.normalise.record import EXTERNAL_DATE_SOURCES
@@ -33,6 +37,8 @@ class ReparseCounts:
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    promoted: int = 0  # now tagged diplomacy, not before
+    demoted: int = 0  # tagged diplomacy before, not now
 
 
 def reextract(revision: Revision, source: str) -> ArticleRecord:
@@ -103,5 +109,9 @@ def _reparse_article(article: Article, counts: ReparseCounts) -> bool:
         if revision is article.revisions[-1]:
             latest = record
     if latest is not None:
+        was = any(topic["name"] == DIPLOMACY for topic in article.topics or [])
         apply_record(article, latest)
+        now = is_diplomacy(latest)
+        counts.promoted += now and not was
+        counts.demoted += was and not now
     return latest is not None

@@ -71,12 +71,13 @@ ITEM_PIPELINES = {
 C5_ARCHIVE_BATCH_SIZE = 50
 C5_ARCHIVE_BATCH_SECONDS = 1.0
 
-# What to archive: "diplomacy" keeps only articles enrichment gives the diplomacy
-# topic (the rules and threshold: c5crawler/enrich/data/relevance.toml), dropping the
-# rest as `c5/dropped/not diplomacy`; "all" archives everything, tagged.
-C5_KEEP = os.environ.get("C5_KEEP", "diplomacy")
-# Sources archived whatever C5_KEEP says: every Foreign Ministry page is diplomacy.
-C5_KEEP_ALWAYS = ["mfa"]
+# What to archive: "all" (the default) archives every fetched article page, tagged
+# with its topics, so nothing fetched is lost: the query side shows diplomacy unless
+# asked for `--all`, and `c5crawler reparse` re-tags after a change of rules.
+# "diplomacy" is an opt-in storage saver: it archives only articles enrichment tags
+# diplomacy (docs/relevance.md), dropping the rest as `c5/dropped/not diplomacy`
+# (remembered without their HTML; `crawl --refetch-dropped` fetches them again).
+C5_KEEP = os.environ.get("C5_KEEP", "all")
 
 # Pages under 404/410 are deletions for the archive, not errors to hide.
 HTTPERROR_ALLOWED_CODES = [404, 410]

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import c5, scrapy_crawl
+from tests.conftest import FAST, c5, scrapy_crawl
 
 SEED = "https://news.cgtn.com/news/2020-07-16/Wang-Yi-China-Central-Asia-cooperation-not-targeted-at-third-party-Sb0sDfUVNK/index.html"
 MIRROR_ARTICLES = 12  # distinct articles in the mirror, the broken page aside
@@ -133,45 +133,74 @@ def test_c5crawler_crawl_prints_a_summary(cgtn_mirror: str, archive_path: Path) 
 
 
 DIPLOMACY_ARTICLES = 8  # the mirror's articles, floods, typhoon and sports stories aside
+FLOODS = "https://news.cgtn.com/news/2020-07-12/Yangtze-River-basin-braces-for-more-floods-as-rain-continues-Sa5ydPRmCI/index.html"
 
 
-def test_default_keeps_only_diplomacy(cgtn_mirror: str, archive_path: Path) -> None:
+def test_default_archives_every_page_and_shows_diplomacy(cgtn_mirror: str, archive_path: Path) -> None:
     result = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
+    assert result.returncode == 0, result.stderr[-3000:]
+    # Every fetched article page is archived, HTML and record; only the page with no title is not one.
+    assert query(archive_path, "SELECT count(*), count(DISTINCT r.article_id) FROM revisions r") == [(MIRROR_ARTICLES, MIRROR_ARTICLES)]
+    assert query(archive_path, "SELECT count(*) FROM revisions WHERE html_zlib IS NULL") == [(0,)]
+    assert query(archive_path, "SELECT reason, count(*) FROM dropped_pages GROUP BY reason") == [("no title", 1)]
+    # The topic decides what is shown: the view, the topics rows and the JSON agree.
+    assert query(archive_path, "SELECT count(*) FROM diplomacy_articles") == [(DIPLOMACY_ARTICLES,)]
+    assert query(archive_path, "SELECT count(*) FROM topics WHERE name = 'diplomacy'") == [(DIPLOMACY_ARTICLES,)]
+    assert query(archive_path, "SELECT count(*) FROM diplomacy_articles WHERE title LIKE '%flood%' OR title LIKE '%Olympics%'") == [(0,)]
+    assert query(archive_path, "SELECT title, diplomacy_score FROM diplomacy_articles WHERE url = ?", SEED) == [
+        ("Wang Yi: China-Central Asia cooperation not targeted at any third party", 18.0)
+    ]
+    # `show` answers for any archived page, and says why it is hidden by default.
+    shown = c5("show", FLOODS, "--db", str(archive_path))
+    assert shown.returncode == 0, shown.stderr
+    assert "topics:       none (not diplomacy: shown by search, export and stats only with --all)" in shown.stdout
+    seed = c5("show", SEED, "--db", str(archive_path)).stdout
+    assert "topics:       diplomacy 18.0 (officials: Wang Yi, Mukhtar Tileuberdi, Abdulaziz Kamilov; states: 6 (" in seed
+    # search, export and stats show diplomacy unless --all (or --topic any).
+    assert "no matches" in c5("search", "Yangtze", "--db", str(archive_path)).stdout
+    for everything in ("--all", "--topic=any"):
+        assert FLOODS in c5("search", "Yangtze", everything, "--db", str(archive_path)).stdout
+    exported = [json.loads(line)["url"] for line in c5("export", "--db", str(archive_path)).stdout.splitlines()]
+    assert len(exported) == DIPLOMACY_ARTICLES and FLOODS not in exported
+    assert len(c5("export", "--all", "--db", str(archive_path)).stdout.splitlines()) == MIRROR_ARTICLES
+    stats = c5("stats", "--db", str(archive_path)).stdout
+    assert f"Articles: {DIPLOMACY_ARTICLES} diplomacy (cgtn {DIPLOMACY_ARTICLES}) of {MIRROR_ARTICLES} archived" in stats
+    assert f"Articles: {MIRROR_ARTICLES} (cgtn {MIRROR_ARTICLES})" in c5("stats", "--all", "--db", str(archive_path)).stdout
+
+
+def test_keep_diplomacy_saves_storage_and_refetch_dropped_recovers(cgtn_mirror: str, archive_path: Path) -> None:
+    crawl = ("-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
+    result = scrapy_crawl("cgtn", archive_path, *crawl, "-s", "C5_KEEP=diplomacy")
     assert result.returncode == 0, result.stderr[-3000:]
     titles = [t for (t,) in query(archive_path, "SELECT title FROM articles")]
     assert len(titles) == DIPLOMACY_ARTICLES
     assert not any(word in t for t in titles for word in ("Yangtze", "Typhoon", "Olympics"))
     dropped, stats = query(archive_path, "SELECT dropped, stats FROM crawl_runs")[0]
-    stats = json.loads(stats)
-    assert stats["c5/dropped/not diplomacy"] == MIRROR_ARTICLES - DIPLOMACY_ARTICLES
+    assert json.loads(stats)["c5/dropped/not diplomacy"] == MIRROR_ARTICLES - DIPLOMACY_ARTICLES
     assert query(archive_path, "SELECT reason, count(*) FROM dropped_pages GROUP BY reason ORDER BY reason") == [
         ("no title", 1),
         ("not diplomacy", MIRROR_ARTICLES - DIPLOMACY_ARTICLES),
     ]
     assert dropped == MIRROR_ARTICLES - DIPLOMACY_ARTICLES + 1  # and the broken page
-    # The enrichment is in SQL: the quotes and mentions tables, articles.topics.
-    assert query(
-        archive_path,
-        "SELECT q.speaker, q.kind FROM quotes q JOIN articles a ON a.id = q.article_id"
-        " WHERE a.url = ? AND q.text LIKE 'We oppose the political revolution%'",
-        SEED,
-    ) == [("Wang Yi", "direct")]
-    assert query(
-        archive_path,
-        "SELECT m.count FROM mentions m JOIN articles a ON a.id = m.article_id"
-        " WHERE a.url = ? AND m.kind = 'country' AND m.name = 'Kazakhstan'",
-        SEED,
-    )[0][0] >= 1
-    assert query(
-        archive_path,
-        "SELECT count(*) FROM articles a, json_each(a.topics) t WHERE json_extract(t.value, '$.name') = 'diplomacy'",
-    ) == [(DIPLOMACY_ARTICLES,)]
-    assert query(archive_path, "SELECT count(*) FROM topics WHERE name = 'diplomacy'") == [(DIPLOMACY_ARTICLES,)]
+    # Each dropped page remembers where it was fetched from (here: the mirror).
+    assert query(archive_path, "SELECT count(*) FROM dropped_pages WHERE fetched_url LIKE ?", f"{cgtn_mirror}/%") == [(MIRROR_ARTICLES - DIPLOMACY_ARTICLES + 1,)]
 
     # A second run downloads no article page: the archived ones are unchanged, and the
     # dropped ones are remembered (until their feed or sitemap shows a change).
-    again = scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={start_urls(cgtn_mirror)}", "-a", "since=2017-01-01")
+    again = scrapy_crawl("cgtn", archive_path, *crawl, "-s", "C5_KEEP=diplomacy")
     assert again.returncode == 0, again.stderr[-3000:]
     stats = json.loads(query(archive_path, "SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1")[0][0])
     assert not [k for k in stats if k.startswith("c5/fetch/") or k.startswith("c5/dropped/")]
     assert stats["c5/skipped/unchanged"] == MIRROR_ARTICLES + 1
+
+    # --refetch-dropped fetches each dropped page once more; with the default C5_KEEP=all
+    # the articles among them are archived, and only the page with no title stays dropped.
+    result = c5("crawl", "cgtn", "--refetch-dropped", "--since", "2017-01-01", "--db", str(archive_path),
+                "--start-urls", *start_urls(cgtn_mirror).split(","), *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    stats = json.loads(query(archive_path, "SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1")[0][0])
+    assert stats["c5/refetch_dropped"] == stats["c5/fetch/refetch"] == MIRROR_ARTICLES - DIPLOMACY_ARTICLES + 1
+    assert stats["c5/archive/new"] == MIRROR_ARTICLES - DIPLOMACY_ARTICLES
+    assert query(archive_path, "SELECT count(*) FROM articles") == [(MIRROR_ARTICLES,)]
+    assert query(archive_path, "SELECT reason, count(*) FROM dropped_pages GROUP BY reason") == [("no title", 1)]
+    assert c5("show", FLOODS, "--db", str(archive_path)).returncode == 0

@@ -54,7 +54,7 @@ def test_seed_story() -> None:
         assert (quote["speaker"], quote["kind"]) == ("Wang Yi", "reported")
     assert [t["name"] for t in rec["topics"]] == ["diplomacy"]
     assert any(r.startswith("officials: Wang Yi") for r in rec["topics"][0]["reasons"])
-    assert "countries: 6" in rec["topics"][0]["reasons"]
+    assert "states: 6 (China, Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan)" in rec["topics"][0]["reasons"]
     assert mirror(SEED, "p.html")["quotes"] == rec["quotes"]
 
 

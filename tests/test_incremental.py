@@ -226,13 +226,39 @@ def test_reparse_rewrites_records_from_stored_pages(archive_path: Path) -> None:
     result = c5("reparse", "--db", str(archive_path), "--source", "cgtn")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        f"reparsed {articles} revisions of {articles} articles: 1 changed, {articles - 1} unchanged, 0 failed"
+        f"reparsed {articles} revisions of {articles} articles: 1 changed, {articles - 1} unchanged, 0 failed; "
+        "diplomacy: 0 promoted, 0 demoted"
     )
     assert query(archive_path, "SELECT title FROM articles WHERE url LIKE '%Sb0sDfUVNK%'") == [
         ("Wang Yi: China-Central Asia cooperation not targeted at any third party",)
     ]
     assert query(archive_path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'garbled'") == [(0,)]
     assert c5("reparse", "--db", str(archive_path)).stdout.startswith(f"reparsed {articles} revisions of {articles} articles: 0 changed")
+
+
+def test_reparse_promotes_and_demotes_after_a_rules_change(archive_path: Path) -> None:
+    """Archived by older rules that missed the seed story and took the sports story for diplomacy:
+    `reparse` re-scores from the stored pages, the server long gone."""
+    with serve(SAMPLE_MIRROR / "cgtn") as base:
+        assert scrapy_crawl("cgtn", archive_path, "-a", f"start_urls={base}/robots.txt", "-a", "since=2017-01-01").returncode == 0
+    seed, sports = "%Sb0sDfUVNK%", "%12rAtIvFXXi%"
+    tagged = '[{"name": "diplomacy", "score": 4.5, "reasons": ["events: meeting, visit"]}]'
+    with sqlite3.connect(archive_path) as conn:
+        for pattern, topics in ((seed, "[]"), (sports, tagged)):
+            article = "(SELECT id FROM articles WHERE url LIKE ?)"
+            conn.execute("UPDATE articles SET topics = ? WHERE url LIKE ?", (topics, pattern))
+            conn.execute(f"UPDATE revisions SET record = json_set(record, '$.topics', json(?)) WHERE article_id = {article}", (topics, pattern))
+            conn.execute(f"DELETE FROM topics WHERE article_id = {article}", (pattern,))
+            if topics != "[]":
+                conn.execute(f"INSERT INTO topics (article_id, name, score) SELECT {article}, 'diplomacy', 4.5", (pattern,))
+    before = {url for (url,) in query(archive_path, "SELECT url FROM diplomacy_articles")}
+    result = c5("reparse", "--db", str(archive_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "reparsed 10 revisions of 10 articles: 2 changed, 8 unchanged, 0 failed; diplomacy: 1 promoted, 1 demoted"
+    after = {url for (url,) in query(archive_path, "SELECT url FROM diplomacy_articles")}
+    assert {u for u in after - before} == {u for (u,) in query(archive_path, "SELECT url FROM articles WHERE url LIKE ?", seed)}
+    assert {u for u in before - after} == {u for (u,) in query(archive_path, "SELECT url FROM articles WHERE url LIKE ?", sports)}
+    assert query(archive_path, "SELECT t.score FROM topics t JOIN articles a ON a.id = t.article_id WHERE a.url LIKE ?", seed) == [(18.0,)]
 
 
 def test_the_readme_crontab_line_runs_as_cron_runs_it(tmp_path: Path) -> None:

@@ -54,7 +54,9 @@ def test_search_filters_and_sorting(capsys: pytest.CaptureFixture[str], filled_a
     in_july = titles(capsys, filled_archive, "China OR floods", "--since", "2020-07-01", "--until", "2020-07-16")
     assert in_july and "Wang Yi: China-Central Asia cooperation not targeted at any third party" in in_july
     assert all("2024" not in t for t in in_july)
-    assert set(titles(capsys, filled_archive, "China", "--section", "sports")) == {
+    # Search shows diplomacy unless --all: the sports story is archived, and hidden by default.
+    assert titles(capsys, filled_archive, "China", "--section", "sports") == []
+    assert set(titles(capsys, filled_archive, "China", "--section", "sports", "--all")) == {
         "China tops Tokyo Olympics medal table after gold rush in diving"
     }
     newest = json.loads(cli(capsys, "search", "China", "--sort", "newest", "--json", "--db", filled_archive).out)
@@ -200,12 +202,18 @@ def test_show_press_conference_turns(capsys: pytest.CaptureFixture[str], filled_
 
 
 def test_stats(capsys: pytest.CaptureFixture[str], filled_archive: str) -> None:
-    text = cli(capsys, "stats", "--db", filled_archive)
+    shown = cli(capsys, "stats", "--db", filled_archive)
+    assert shown.code == 0, shown
+    assert shown.out.startswith("Articles: 12 diplomacy (cgtn 8, mfa 4) of 16 archived (--all counts every article)")
+    assert "2020-07     1    0" in shown.out
+    default = json.loads(cli(capsys, "stats", "--json", "--db", filled_archive).out)
+    assert (default["topic"], default["archived"], default["articles"]) == ("diplomacy", 16, {"cgtn": 8, "mfa": 4})
+    text = cli(capsys, "stats", "--all", "--db", filled_archive)
     assert text.code == 0, text
     assert text.out.startswith("Articles: 16 (cgtn 12, mfa 4)")
     assert "2020-07     3    0" in text.out and "2024-03     0    4" in text.out
     assert "cgtn    2022-03-22 16:00:00  " + PAKISTAN in text.out
-    stats = json.loads(cli(capsys, "stats", "--json", "--db", filled_archive).out)
+    stats = json.loads(cli(capsys, "stats", "--all", "--json", "--db", filled_archive).out)
     assert stats["articles"] == {"cgtn": 12, "mfa": 4}
     assert stats["per_month"]["2019-11"] == {"cgtn": 1}
     assert stats["newest"]["cgtn"]["title"] == PAKISTAN
@@ -254,3 +262,21 @@ def test_stats_mentions_per_month(capsys: pytest.CaptureFixture[str], filled_arc
     assert any(m["name"] == "China" and m["kind"] == "country" for m in july_2020)
     table = cli(capsys, "stats", "--mentions", "--db", filled_archive)
     assert "Most mentioned, per month" in table.out
+
+
+def test_diplomacy_articles_view(filled_archive: str) -> None:
+    """SQL users' default: the articles tagged diplomacy, with their score, on both backends."""
+    from sqlalchemy import text
+
+    from c5crawler.archive import open_archive
+
+    engine = open_archive(filled_archive)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT url, source, title, diplomacy_score FROM diplomacy_articles ORDER BY url")).all()
+        tagged = connection.scalar(text("SELECT count(*) FROM topics WHERE name = 'diplomacy'"))
+        everything = connection.scalar(text("SELECT count(*) FROM articles"))
+    engine.dispose()
+    assert (len(rows), tagged, everything) == (12, 12, 16)
+    assert {r.source for r in rows} == {"cgtn", "mfa"}
+    assert not [r for r in rows if "Olympics" in r.title or "flood" in r.title.lower()]
+    assert dict((r.url, r.diplomacy_score) for r in rows)[SEED] == 18.0

@@ -144,12 +144,11 @@ def test_paired_languages_link_to_each_other(archive: Path, tmp_path: Path) -> N
     shutil.copy(archive, paired)
     press, remarks = article_id(paired, PRESS), article_id(paired, SEED)
     with sqlite3.connect(paired) as connection:
-        connection.execute(
-            "create table translations (id integer primary key, article_id integer references articles(id), "
-            "translation_id integer references articles(id), method text)"
-        )
         connection.execute("update articles set language = 'zh', title = '外交部发言人林剑主持例行记者会' where id = ?", (press,))
-        connection.execute("insert into translations (article_id, translation_id) values (?, ?)", (remarks, press))
+        connection.execute(
+            "insert into translations (original_id, translation_id, original_language, translation_language, linked_at)"
+            " values (?, ?, 'zh', 'en', '2024-03-12')", (press, remarks)
+        )
     assert text(get(paired, f"/archive/articles/{remarks}"), ".c5-translation") == ["In zh: 外交部发言人林剑主持例行记者会"]
     assert text(get(paired, f"/archive/articles/{press}"), ".c5-translation") == [f"In en: {SEED_TITLE}"]
 

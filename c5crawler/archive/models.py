@@ -191,10 +191,10 @@ class Translation(Base):
 
 
 class DroppedPage(Base):
-    """A page a crawl fetched and did not archive (not an article, not diplomacy, ...).
+    """A page a crawl fetched and did not archive (not an article; not diplomacy under C5_KEEP=diplomacy).
 
     Remembered so that later runs do not download it again until its feed,
-    sitemap or listing shows a change.
+    sitemap or listing shows a change, or `crawl --refetch-dropped` asks for it.
     """
 
     __tablename__ = "dropped_pages"
@@ -203,6 +203,8 @@ class DroppedPage(Base):
     source: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(256))
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Where it was fetched from (a mirror's address); None for rows older than revision 0004.
+    fetched_url: Mapped[str | None] = mapped_column(String(2048))
 
 
 class CrawlRun(Base):

@@ -418,10 +418,24 @@ class ArchiveStore:
                 row = connection.execute(_DROPPED_STATE, {"find_url": url}).first()
         return FetchState(row.last_seen_at, row.published_at) if row else None
 
-    def remember_dropped(self, url: str, source: str, reason: str, when: datetime) -> None:
+    def remember_dropped(
+        self, url: str, source: str, reason: str, when: datetime, fetched_url: str | None = None
+    ) -> None:
         """Note a page that was fetched and not archived, so unchanged it is not fetched again."""
         with Session(self.engine) as session, session.begin():
-            session.merge(DroppedPage(url=url, source=source, reason=reason, last_seen_at=when))
+            session.merge(
+                DroppedPage(url=url, source=source, reason=reason, last_seen_at=when, fetched_url=fetched_url)
+            )
+
+    def dropped_pages(self, source: str) -> list[tuple[str, str]]:
+        """The source's dropped pages, oldest first: (canonical URL, the address to fetch it from)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(_dropped.c.url, _dropped.c.fetched_url)
+                .where(_dropped.c.source == source)
+                .order_by(_dropped.c.last_seen_at, _dropped.c.url)
+            )
+            return [(row.url, row.fetched_url or row.url) for row in rows]
 
     def mark_deleted(self, url: str, when: datetime) -> bool:
         """Record that an archived article is gone from the site; its content stays."""

@@ -28,6 +28,10 @@ def register(verbs: Verbs) -> None:
     crawl.add_argument("--since", type=day, help="only articles from this day (YYYY-MM-DD)")
     crawl.add_argument("--until", type=day, help="only articles up to this day (YYYY-MM-DD)")
     crawl.add_argument("--full", action="store_true", help="fetch every article found, ignoring what the archive holds")
+    crawl.add_argument(
+        "--refetch-dropped", action="store_true",
+        help="first fetch again, once, the pages the archive remembers as dropped (they have no HTML)",
+    )
     crawl.add_argument("--log-file", metavar="FILE", help="log here, rotated at 10 MB (5 old files kept)")
     crawl.add_argument("-a", "--arg", action="append", metavar="NAME=VALUE", help="a spider argument, e.g. sections=press_conferences")
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
@@ -124,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
             ("since", args.since.isoformat() if args.since else None),
             ("until", args.until.isoformat() if args.until else None),
             ("full", "1" if args.full else None),
+            ("refetch_dropped", "1" if args.refetch_dropped else None),
         )
         if value
     )

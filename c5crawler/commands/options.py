@@ -82,10 +82,28 @@ def article_filter(args: argparse.Namespace, engine: Any) -> Any:
     where = ArticleFilter(
         source=args.source, kind=args.kind, since=start_of(args.since), until=end_of(args.until),
         author=args.author, speaker=args.speaker, section=args.section,
-        mentions=args.mentions, topic=args.topic, language=args.language,
+        mentions=args.mentions, topic=shown_topic(args), language=args.language,
     )
     check_values(engine, where)
     return where
+
+
+# -- the query side's default topic: diplomacy, unless --all or --topic any -----------
+DEFAULT_TOPIC = "diplomacy"
+ANY_TOPIC = "any"
+
+
+def shown_topic(args: argparse.Namespace) -> str | None:
+    """The topic the query shows: `--topic`, else diplomacy; None (every article) with --all or --topic any."""
+    if args.all or args.topic == ANY_TOPIC:
+        return None
+    return str(args.topic or DEFAULT_TOPIC)
+
+
+def add_all_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--all", action="store_true", help=f"every archived article, not only {DEFAULT_TOPIC} (same as --topic {ANY_TOPIC})"
+    )
 
 
 def check_values(engine: Any, where: Any) -> None:
@@ -135,7 +153,10 @@ def filter_options() -> argparse.ArgumentParser:
     filters.add_argument("--speaker", help="speaks in a press-conference turn or is quoted (exact name, any case)")
     filters.add_argument("--section", help="in this section (exact name, any case)")
     filters.add_argument("--mentions", metavar="NAME", help="mentions this country, person or organisation (as listed, any case)")
-    filters.add_argument("--topic", help=f"tagged with this topic ({', '.join(TOPICS)})")
+    filters.add_argument(
+        "--topic", help=f"tagged with this topic ({', '.join(TOPICS)}; default {DEFAULT_TOPIC}; {ANY_TOPIC}: every article)"
+    )
+    add_all_option(filters)
     return filters
 
 

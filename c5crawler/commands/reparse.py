@@ -8,7 +8,9 @@ from c5crawler.commands.options import EXIT_OK, Verbs, archive_url, check_values
 
 
 def register(verbs: Verbs) -> None:
-    reparse = verbs.add("reparse", "re-extract archived pages with the current extractors, offline", db=True)
+    reparse = verbs.add(
+        "reparse", "re-extract and re-score archived pages with the current extractors and rules, offline", db=True
+    )
     reparse.add_argument("--source", help=f"only this source ({source_names()})")
     reparse.add_argument("--since", type=day, help="only articles published on or after this day")
     reparse.set_defaults(func=run)
@@ -27,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
         engine.dispose()
     print(
         f"reparsed {counts.revisions} revisions of {counts.articles} articles: "
-        f"{counts.changed} changed, {counts.unchanged} unchanged, {counts.failed} failed"
+        f"{counts.changed} changed, {counts.unchanged} unchanged, {counts.failed} failed; "
+        f"diplomacy: {counts.promoted} promoted, {counts.demoted} demoted"
     )
     return EXIT_OK
 

@@ -67,6 +67,7 @@ def current_record(article: Article) -> dict[str, Any]:
         record[key] = [c.name for c in article.credits if c.role == role]
     record["turns"] = [{"speaker": t.speaker, "role": t.role, "outlet": t.outlet, "text": t.text} for t in article.turns]
     record["quotes"] = [{"speaker": q.speaker, "kind": q.kind, "text": q.text} for q in article.quotes]
+    record["topics"] = article.topics or []
     return record
 
 
@@ -150,6 +151,13 @@ def print_diffs(diffs: list[dict[str, Any]], count: int) -> None:
         print(each["diff"] or f"revisions {each['from']} and {each['to']}: same title and body")
 
 
+def topics_line(topics: list[dict[str, Any]]) -> str:
+    """The topics with their score and reasons: why the query side shows the article by default, or not."""
+    if not topics:
+        return "none (not diplomacy: shown by search, export and stats only with --all)"
+    return "; ".join(f"{t['name']} {t['score']} ({'; '.join(t.get('reasons') or [])})" for t in topics)
+
+
 def print_record(
     record: dict[str, Any], seen: dict[str, Any], heading: str, history: list[dict[str, Any]],
     linked: list[dict[str, Any]],
@@ -169,6 +177,7 @@ def print_record(
     for name, value in fields:
         if value:
             print(f"{name + ':':<14}{value}")
+    print(f"{'topics:':<14}{topics_line(record.get('topics') or [])}")
     for part in (record.get("summary"), record.get("body")):
         if part:
             print(f"\n{part}")

@@ -6,7 +6,7 @@ both run. The name lists and rules are data files in `data/` (see docs/record.md
 
 from __future__ import annotations
 
-from c5crawler.enrich.mentions import find_mentions, names_in, person_references
+from c5crawler.enrich.mentions import Names, find_mentions, names_in, person_references
 from c5crawler.enrich.quotes import find_quotes
 from c5crawler.enrich.relevance import diplomacy_topic, rules
 from c5crawler.items import ArticleRecord, Quote
@@ -18,11 +18,9 @@ TOPICS = (DIPLOMACY,)  # every topic enrichment tags with: what `--topic` takes
 def enrich_record(record: ArticleRecord) -> ArticleRecord:
     """A copy of the record with `mentions`, `quotes` and `topics` filled in."""
     title = record["title"]
-    text = f"{title}\n\n{record['body']}"
-    names = names_in(text, chinese=record.get("language") == "zh")
     day = (record.get("published_at") or "")[:10] or None
-    mentions = find_mentions(names, day)
-    score, reasons = diplomacy_topic(text, mentions)
+    text, names, mentions = _read(title, record["body"], day, record.get("language"))
+    score, reasons = diplomacy_topic(text, mentions, names.states, record["source"])
     topics = [{"name": DIPLOMACY, "score": score, "reasons": reasons}] if score >= rules().threshold else []
     return {
         **record,
@@ -30,6 +28,22 @@ def enrich_record(record: ArticleRecord) -> ArticleRecord:
         "quotes": _turn_quotes(record) if record["turns"] else find_quotes(text, names.people, start=len(title) + 2),
         "topics": topics,
     }
+
+
+def diplomacy_score(title: str, body: str, source: str | None = None) -> tuple[float, list[str], bool]:
+    """The diplomacy score of a title and text, its reasons, and whether it reaches the threshold."""
+    text, names, mentions = _read(title, body, None)
+    score, reasons = diplomacy_topic(text, mentions, names.states, source)
+    return score, reasons, score >= rules().threshold
+
+
+def _read(
+    title: str, body: str, day: str | None, language: str | None = None
+) -> tuple[str, Names, dict[str, list[dict[str, object]]]]:
+    """The text enrichment reads (title, then body), the names in it, and the mentions they make."""
+    text = f"{title}\n\n{body}"
+    names = names_in(text, chinese=language == "zh")
+    return text, names, find_mentions(names, day)
 
 
 def is_diplomacy(record: ArticleRecord) -> bool:

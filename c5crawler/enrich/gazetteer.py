@@ -20,6 +20,11 @@ else:  # pragma: no cover - Python 3.10
 # boundaries ("China-Pakistan" names both).
 _WORD_BEFORE = r"(?<![\w.+])"
 _WORD_AFTER = r"(?![\w+]|\.\w)"
+# The same tests, matched at the character before a form and at its end.
+_BEFORE_FORM = re.compile(r"[\w.+]")
+_AFTER_FORM = re.compile(r"[\w+]|\.\w")
+# Up to this many forms (case-sensitive), `Gazetteer.find` searches each with str.find.
+_FEW_FORMS = 8
 
 
 def load_data(name: str) -> dict[str, Any]:
@@ -54,9 +59,33 @@ class Gazetteer:
     def _alone(self) -> Scanner:  # compiled on first use: most lists are read with others
         return Scanner(self)
 
-    def find(self, text: str) -> list[Hit]:
-        """The forms in `text`, in order, none overlapping another (masks dropped)."""
-        return self._alone.find(text)[0]
+    def find(self, text: str, pos: int = 0) -> list[Hit]:
+        """The forms in `text` from `pos` on, in order, none overlapping another (masks dropped)."""
+        if len(self.forms) <= _FEW_FORMS and not self.ignore_case and self.bounded:
+            return self._find_few(text, pos)
+        return self._alone.find(text, pos)[0]
+
+    def _find_few(self, text: str, pos: int) -> list[Hit]:
+        """`find` for a handful of forms (an article's surnames): str.find per form beats a regex
+        that tries every position of a long text."""
+        found: list[tuple[int, int, str]] = []
+        for form in self.forms:
+            start = text.find(form, pos)
+            while start >= 0:
+                end = start + len(form)
+                if not (start and _BEFORE_FORM.match(text, start - 1)) and not _AFTER_FORM.match(text, end):
+                    found.append((start, -end, form))
+                start = text.find(form, start + 1)
+        hits: list[Hit] = []
+        free_from = 0
+        for start, minus_end, form in sorted(found):  # at each start the longest form first
+            if start < free_from:
+                continue
+            free_from = -minus_end
+            value = self.forms[form]
+            if value is not None:
+                hits.append(Hit(value, form, start, -minus_end))
+        return hits
 
 
 class Scanner:
@@ -76,22 +105,26 @@ class Scanner:
         before, after = (_WORD_BEFORE, _WORD_AFTER) if gazetteers[0].bounded else ("", "")
         every = [form for g in gazetteers for form in g.forms]
         # Cheapest test first: most positions fail the first-letter class, most of
-        # the rest the word start; only then are the lists tried.
-        self.pattern = re.compile(
-            _first_letters(every)
-            + before
-            + f"(?={_trie(every)}{after})"
+        # the rest the word start; only then are the lists tried (one list: once).
+        lists = (
+            f"(?=({_trie(every)}){after})"
+            if len(gazetteers) == 1
+            else f"(?={_trie(every)}{after})"
             + "".join(f"(?=(?:({_trie(g.forms)}){after})?)" for g in gazetteers)
         )
+        # No forms at all: a pattern that never matches.
+        self.pattern = re.compile(_first_letters(every) + before + lists if every else "(?!)")
 
-    def find(self, text: str) -> tuple[list[Hit], ...]:
-        """Each gazetteer's hits in `text`, in the order the gazetteers were given."""
+    def find(self, text: str, pos: int = 0) -> tuple[list[Hit], ...]:
+        """Each gazetteer's hits in `text` from `pos` on, in the order the gazetteers were given."""
         lowered = text.lower() if self.ignore_case else text
         if len(lowered) != len(text):  # a rare letter whose lower case is longer: offsets would shift
             lowered = text = text.lower()
+        if len(self.gazetteers) == 1:
+            return (self._find_one(text, lowered, pos),)
         hits: tuple[list[Hit], ...] = tuple([] for _ in self.gazetteers)
         free_from = [0] * len(self.gazetteers)  # where each list's next hit may start
-        for match in self.pattern.finditer(lowered):
+        for match in self.pattern.finditer(lowered, pos):
             start = match.start()  # every list's form starts here (or is None)
             for index, form in enumerate(match.groups()):
                 if form is None or start < free_from[index]:  # inside the list's last hit
@@ -100,6 +133,22 @@ class Scanner:
                 value = self.gazetteers[index].forms[form]
                 if value is not None:
                     hits[index].append(Hit(value, text[start:end], start, end))
+        return hits
+
+    def _find_one(self, text: str, lowered: str, pos: int) -> list[Hit]:
+        """`find` for a scanner of one list: the same hits, with less work per match."""
+        forms = self.gazetteers[0].forms
+        hits: list[Hit] = []
+        free_from = 0
+        for match in self.pattern.finditer(lowered, pos):
+            start = match.start()
+            if start < free_from:
+                continue
+            form = match.group(1)
+            end = free_from = start + len(form)
+            value = forms[form]
+            if value is not None:
+                hits.append(Hit(value, text[start:end], start, end))
         return hits
 
 

@@ -12,7 +12,8 @@ import pycountry
 from babel import Locale
 
 from c5crawler.enrich.gazetteer import Gazetteer, Hit, Scanner, forms_of, load_data
-from c5crawler.enrich.people import offices_of, people
+from c5crawler.enrich.people import offices_of, people, surnames
+from c5crawler.enrich.states import country_name, state_references
 
 # A surname followed by another capitalised word is someone else's full name
 # ("Wang Zongyuan" is not Wang Yi, "Wang Mengjie" the reporter neither).
@@ -21,14 +22,8 @@ _NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
 
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
-    """ISO alpha-2 code -> the name the archive stores (pycountry's, or data/countries.toml's)."""
-    extra = load_data("countries.toml").get("countries", {})
-    return {
-        country.alpha_2: extra.get(country.alpha_2, {}).get("name")
-        or getattr(country, "common_name", None)
-        or country.name
-        for country in pycountry.countries
-    }
+    """ISO alpha-2 code -> the name the archive stores (see states.country_name)."""
+    return {country.alpha_2: country_name(country.alpha_2) for country in pycountry.countries}
 
 
 @lru_cache(maxsize=1)
@@ -96,17 +91,19 @@ def organisations() -> Gazetteer:
 
 
 @lru_cache(maxsize=1)
-def _officials() -> Scanner:
-    """The officials' full names and surnames, in one pass (a turn of a transcript)."""
-    index = people()
-    return Scanner(index.full, index.surnames)
+def _places() -> Gazetteer:
+    """Countries, seats of government and demonyms as one list: one lookahead less per name.
+
+    A hit is a country mention if its form is a country's, else it names a state
+    for the diplomacy score alone (see states.py).
+    """
+    return Gazetteer({**state_references().forms, **countries().forms})
 
 
 @lru_cache(maxsize=1)
 def _names() -> Scanner:
     """Every name list, in one pass over an article."""
-    index = people()
-    return Scanner(countries(), organisations(), index.full, index.surnames)
+    return Scanner(_places(), organisations(), people().full)
 
 
 @dataclass(frozen=True)
@@ -116,16 +113,20 @@ class Names:
     countries: list[Hit]
     organisations: list[Hit]
     people: list[Hit]  # as person_references gives them
+    states: list[Hit]  # seats of government and demonyms, each standing for its state
 
 
 def names_in(text: str, chinese: bool = False) -> Names:
     """Every name of the lists in `text`, read in one pass (and one more for a Chinese text's names)."""
-    found_countries, found_organisations, full, surnames = _names().find(text)
+    places, found_organisations, full = _names().find(text)
+    country_forms = countries().forms
+    found_countries = [h for h in places if h.surface in country_forms]
+    states = [h for h in places if h.surface not in country_forms]
     if chinese:
         more_countries, more_organisations = _chinese_names().find(text)
         found_countries = sorted(found_countries + more_countries, key=lambda hit: hit.start)
         found_organisations = sorted(found_organisations + more_organisations, key=lambda hit: hit.start)
-    return Names(found_countries, found_organisations, _references(text, full, surnames))
+    return Names(found_countries, found_organisations, _references(text, full), states)
 
 
 def person_references(text: str) -> list[Hit]:
@@ -134,16 +135,19 @@ def person_references(text: str) -> list[Hit]:
     A surname alone counts only after the full name appeared earlier in the same
     text, and then stands for the last such person named ("Wang" after "Wang Yi").
     """
-    return _references(text, *_officials().find(text))
+    return _references(text, people().full.find(text))
 
 
-def _references(text: str, full: list[Hit], surnames: list[Hit]) -> list[Hit]:
-    """person_references from the text's full-name and surname hits."""
+def _references(text: str, full: list[Hit]) -> list[Hit]:
+    """person_references from the text's full-name hits, and the surnames of those named."""
+    if not full:
+        return []
     index = people()
     covered = [(h.start, h.end) for h in full]
+    named = surnames(frozenset(index.by_name[str(h.value)].surname for h in full))
     alone = [
         h
-        for h in surnames
+        for h in named.find(text, full[0].start)  # a surname before the first full name cannot resolve
         if not any(s <= h.start < e for s, e in covered) and not _NAME_GOES_ON.match(text, h.end)
     ]
     refs: list[Hit] = []

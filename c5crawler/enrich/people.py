@@ -1,11 +1,18 @@
-"""The curated officials (data/people.toml): who they are, their offices, how news names them."""
+"""The officials: who they are, their offices, how news names them.
+
+data/people.toml holds the curated entries (pronouns, spellings, offices checked
+one by one); data/states.toml the heads of state and government, foreign
+ministers and heads of international bodies, one row per office. A person in
+both keeps people.toml's entry with the offices of both.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from c5crawler.enrich.gazetteer import Gazetteer, load_data
+from c5crawler.enrich.states import officials
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,6 @@ class Person:
 class People:
     by_name: dict[str, Person]
     full: Gazetteer  # full names and aliases -> name
-    surnames: Gazetteer  # surnames -> surname (resolved per article, see mentions.py)
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +58,27 @@ def people() -> People:
         for e in entries
     }
     forms = {form: e["name"] for e in entries for form in [e["name"], *e.get("aliases", [])]}
-    surnames = {p.surname: p.surname for p in by_name.values()}
-    return People(by_name, Gazetteer(forms), Gazetteer(surnames))
+    for row in officials():
+        office = Office(row.title, row.country, row.start, row.end)
+        known = by_name.get(row.name)
+        if known is None:
+            by_name[row.name] = Person(row.name, row.surname, None, (office,))
+        elif office not in known.offices:
+            by_name[row.name] = replace(known, offices=(*known.offices, office))
+        for form in (row.name, *row.aliases):
+            forms.setdefault(form, row.name)
+    return People(by_name, Gazetteer(forms))
+
+
+@lru_cache(maxsize=1024)
+def surnames(wanted: frozenset[str]) -> Gazetteer:
+    """These surnames -> themselves (resolved per article, see mentions.py).
+
+    Only the surnames of the people a text names in full are looked for: a list of
+    every official's surname would make each capitalised word of every page a
+    candidate ("Charles", "Park", "Ali") for a reference that cannot resolve.
+    """
+    return Gazetteer({surname: surname for surname in wanted})
 
 
 def offices_of(person: Person, day: str | None) -> list[dict[str, object]]:

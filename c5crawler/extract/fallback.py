@@ -27,6 +27,10 @@ from c5crawler.items import DateText, ExtractionError, RawArticle
 _TEXT_BLOCKS = frozenset({"p", "quote", "item"})
 
 
+# Fewer words than this is no article's text (a login form's "user", an error notice).
+MIN_WORDS = 5
+
+
 def extract_generic(html: str | bytes | HtmlElement, url: str, source: str) -> RawArticle:
     """Title, text, headings, byline and date of any article-like page.
 
@@ -56,6 +60,9 @@ def extract_generic(html: str | bytes | HtmlElement, url: str, source: str) -> R
     # The page's own headline often comes back as a heading: it is the title, not body.
     paragraphs = [paragraph for paragraph in paragraphs if paragraph != title]
     headings = [heading for heading in headings if heading != title]
+    if sum(len(paragraph.split()) for paragraph in paragraphs) < MIN_WORDS:
+        # Every fetched article is archived: a login form or an error notice must not pass for one.
+        raise ExtractionError("no text")
     # trafilatura gives the day only: a meta stamp with its time comes first.
     stamp = meta_content(tree, "article:published_time", "datePublished", "pubdate")
     dates = [DateText(text=stamp, source="meta", role="published")] if stamp else []

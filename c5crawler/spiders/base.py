@@ -57,6 +57,10 @@ class NewsSitemap(Sitemap):
         return entry
 
 
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in ("1", "true", "yes")
+
+
 def parse_day(value: str | None, name: str) -> date | None:
     if not value:
         return None
@@ -89,11 +93,14 @@ class NewsSpider(scrapy.Spider):
         since: str | None = None,
         until: str | None = None,
         full: str | None = None,
+        refetch_dropped: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         # -a full=1: fetch every article found, whatever the archive already holds.
-        self.full = (full or "").lower() in ("1", "true", "yes")
+        self.full = _flag(full)
+        # -a refetch_dropped=1: first fetch again the pages `dropped_pages` remembers.
+        self.refetch_dropped = _flag(refetch_dropped)
         self.start_urls = (
             [u.strip() for u in start_urls.split(",") if u.strip()]
             if start_urls
@@ -152,8 +159,34 @@ class NewsSpider(scrapy.Spider):
 
     # -- the shared flow --------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        if self.refetch_dropped:
+            for request in self.dropped_requests():
+                yield request
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.fetch_failed)
+
+    def dropped_requests(self) -> Iterator[scrapy.Request]:
+        """The source's `dropped_pages` as article requests, each once, from where each was fetched.
+
+        They were dropped without their HTML (not an article, or not diplomacy under
+        C5_KEEP=diplomacy), so only the network brings them back; `c5_refetch` lets
+        them past the incremental check, which would skip them as unchanged.
+        """
+        from c5crawler.archive import ArchiveStore, open_archive
+
+        store = ArchiveStore(open_archive(self.settings.get("ARCHIVE_URL")))
+        try:
+            dropped = store.dropped_pages(self.name)
+        finally:
+            store.engine.dispose()
+        for key, url in dropped:
+            if key in self.requested:
+                continue
+            self.requested.add(key)
+            self.crawler.stats.inc_value("c5/refetch_dropped")
+            yield scrapy.Request(
+                url, callback=self.parse_article, errback=self.fetch_failed, meta={"c5_article": key, "c5_refetch": True}
+            )
 
     def in_range(self, day: date | None) -> bool:
         if day is None:
@@ -303,6 +336,17 @@ class NewsSpider(scrapy.Spider):
         key = self.canonical_url(asked)
         if response.status in (404, 410):
             yield self.deleted_item(response, key)
+            return
+        if response.url != asked and not self.is_article_url(response.url):
+            # Sent away: to the site's "gone" page (a deletion), or to the home page or a
+            # section (no article to archive, and no proof that it is gone).
+            if self.is_deleted(response):
+                yield self.deleted_item(response, key)
+            else:
+                yield ArticleItem(
+                    dropped_url=key, drop_reason="redirected away from the article", source=self.name,
+                    page=self.fetched_page(response),
+                )
             return
         try:
             raw = self.extract_response(response)

@@ -6,7 +6,7 @@ weighted `tsvector`s with a GIN index on PostgreSQL. Articles already archived a
 indexed here. `translations` links an article to its version in another language.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from alembic import op
 from c5crawler.archive import chinese
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

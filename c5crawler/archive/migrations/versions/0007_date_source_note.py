@@ -32,7 +32,11 @@ def downgrade() -> None:
 def _declare(old: int, new: int) -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
+        # PostgreSQL alters no column a view reads: the view (0004) is made again around it.
+        view = bind.exec_driver_sql("SELECT pg_get_viewdef('diplomacy_articles'::regclass, true)").scalar()
+        op.execute("DROP VIEW diplomacy_articles")
         op.alter_column("articles", "date_source", type_=sa.String(new), existing_type=sa.String(old))
+        op.execute(f"CREATE VIEW diplomacy_articles AS {view}")
         return
     version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
     bind.exec_driver_sql("PRAGMA writable_schema = ON")
