@@ -12,7 +12,7 @@ pages/s is the pages archived over the time from the start until the last of the
 is committed (the archive is polled every 0.2 s); the wall time to the last
 process's exit, which includes the workers' wait for each other at the end, is
 given beside it. Uses C5_TEST_POSTGRES_URL and C5_TEST_REDIS_URL when set, else
-starts throw-away servers with .ci/postgres and .ci/redis.
+starts throw-away servers with .ci/postgres and .ci/redis (needs the `test` extra).
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.mirror import serve, write_pages, write_sitemaps  # noqa: E402
+from mirror import serve, write_pages, write_sitemaps  # noqa: E402
+from tests.archives import POSTGRES_VARIABLE, REDIS_VARIABLE, fresh_postgres_database  # noqa: E402
 
 SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
@@ -51,31 +51,17 @@ SETTINGS = {
 
 @contextmanager
 def server(variable: str, script: str, work: Path) -> Iterator[str]:
-    """The URL in `variable`, else a throw-away server started with `.ci/<script>`."""
+    """The URL in `variable`, else a throw-away server started with `.ci/<script>` (and put in `variable`)."""
     if os.environ.get(variable):
         yield os.environ[variable]
         return
     folder = work / script
     started = subprocess.run(["bash", str(HERE.parent / ".ci" / script), "start", str(folder)], capture_output=True, text=True, check=True)
+    os.environ[variable] = started.stdout.strip()
     try:
-        yield started.stdout.strip()
+        yield os.environ[variable]
     finally:
         subprocess.run(["bash", str(HERE.parent / ".ci" / script), "stop", str(folder)], capture_output=True)
-
-
-@contextmanager
-def new_database(base: str) -> Iterator[str]:
-    url = make_url(base)
-    name = f"c5bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def archived(engine: Any) -> int:
@@ -134,11 +120,11 @@ def main() -> None:
         work = Path(folder)
         root = work / "mirror"
         write_pages(root, options.pages, ring=options.pages)
-        with server("C5_TEST_POSTGRES_URL", "postgres", work) as postgres, server("C5_TEST_REDIS_URL", "redis", work) as redis_url, serve(root) as (base, served_by):
+        with server(POSTGRES_VARIABLE, "postgres", work), server(REDIS_VARIABLE, "redis", work) as redis_url, serve(root) as (base, served_by):
             write_sitemaps(root, base, [options.pages])
             start = f"{base}/sitemap_{options.pages}.xml"
             for workers, redis in [(1, None), *((n, redis_url) for n in counts)]:
-                with new_database(postgres) as archive:
+                with fresh_postgres_database() as archive:
                     results.append(crawl(workers, start, archive, redis, options.pages, work))
                 print(json.dumps(results[-1]), flush=True)
     cores = os.cpu_count()

@@ -58,6 +58,14 @@ local function requeue(queue, workers, inflight)
   return moved
 end
 """
+# KEYS: queue, dupefilter. ARGV: fingerprint ('' to skip the filter), score, request.
+# Queues the request unless its fingerprint was seen; both in one step, so a worker
+# killed in between cannot leave a fingerprint without its request. 1 if queued.
+_QUEUE = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+return 1
+"""
 # KEYS: queue, this worker's leases. Takes the first request into a lease: {lease id, request}.
 _TAKE = """
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -108,6 +116,9 @@ return tostring(at - now)
 """
 
 
+IDLE_LOOK_SECONDS = 1.0
+
+
 def crawl_prefix(crawl_id: str, spider: str) -> str:
     """Where a shared crawl's keys live in Redis."""
     return f"c5crawler:{crawl_id}:{spider}:"
@@ -138,6 +149,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
         scheduler.lease_timeout = settings.getfloat("C5_LEASE_TIMEOUT", 60.0)
         scheduler.handled = []  # leases of requests handled through, ended at the next commit
         server = scheduler.server
+        scheduler.put = server.register_script(_QUEUE)
         scheduler.take = server.register_script(_TAKE)
         scheduler.beat_script = server.register_script(_BEAT)
         scheduler.state = server.register_script(_STATE)
@@ -172,6 +184,9 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
                 self.handled.append(request.meta["c5_lease"])
 
         slot.remove_request = forget_and_mark
+        # Scrapy looks at an idle spider's scheduler again only every 5 seconds; a worker
+        # waiting for the others' new requests looks every second.
+        self.look_again = slot.nextcall.schedule
         self.crawler.signals.connect(self.end_leases, signal=archive_committed)
         self.crawler.signals.connect(self.stay_while_busy, signal=signals.spider_idle)
         self.heartbeat = task.LoopingCall(self.beat)
@@ -203,15 +218,19 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
         self.beat()
         queued, leased = self.state(keys=[self.keys["requests"], self.keys["workers"]], args=[self.lease_prefix])
         if queued or leased:
+            from twisted.internet import reactor  # imported late: the reactor is chosen at start
+
+            reactor.callLater(IDLE_LOOK_SECONDS, self.look_again)
             raise DontCloseSpider()
 
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        request.meta.pop("c5_lease", None)  # a retry or redirect of a leased request is queued anew
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        data = self.queue._encode_request(request)
+        if not self.put(keys=[self.keys["requests"], self.keys["dupefilter"]], args=[fingerprint, -request.priority, data]):
             self.df.log(request, self.spider)
             return False
-        request.meta.pop("c5_lease", None)  # a retry or redirect of a leased request is queued anew
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:

@@ -50,12 +50,17 @@ def run_alarms(
     thresholds: Mapping[str, float],
     min_items: int,
     examples: Mapping[str, Sequence[str]],
+    judge_discovery: bool = True,
 ) -> list[str]:
-    """One line per alarm for this run; `history` is the stats of recent finished runs."""
+    """One line per alarm for this run; `history` is the stats of recent finished runs.
+
+    `judge_discovery` is False for a worker of a distributed crawl: which worker
+    reads the feeds and sitemaps is chance, so one that found no links is no alarm.
+    """
     alarms: list[str] = []
     discovered = int(stats.get("c5/articles_discovered", 0))
     usual_discovered = [int(h.get("c5/articles_discovered", 0)) for h in history]
-    if discovered == 0 and usual_discovered and median(usual_discovered) > 0:
+    if judge_discovery and discovered == 0 and usual_discovered and median(usual_discovered) > 0:
         alarms.append(
             f"no article links discovered (usually {median(usual_discovered):g}): "
             "feeds, sitemaps or listings may have changed"

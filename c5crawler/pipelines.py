@@ -133,6 +133,8 @@ class ArchivePipeline:
         crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
         # Drops happen in the pipelines before this one: hear of them by signal.
         crawler.signals.connect(pipeline.page_dropped, signal=signals.item_dropped)
+        # An idle crawl commits what it holds (a distributed worker's leases end with it).
+        crawler.signals.connect(pipeline.flush, signal=signals.spider_idle)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
@@ -169,24 +171,23 @@ class ArchivePipeline:
         self.flush()
 
     def flush_if_due(self) -> None:
-        if self.pending and time.monotonic() - self.pending_since >= self.batch_seconds:
+        if not self.pending or time.monotonic() - self.pending_since >= self.batch_seconds:
             self.flush()
-        elif not self.pending and self.write_error is None:
-            self.crawler.signals.send_catch_log(archive_committed)
 
-    def flush(self) -> None:
-        """Store the pending records in one transaction."""
-        if not self.pending or self.store is None or self.write_error is not None:
+    def flush(self, spider: Spider | None = None) -> None:
+        """Store the pending records in one transaction; then say that all is committed."""
+        if self.store is None or self.write_error is not None:
             return
-        batch, self.pending = self.pending, []
-        try:
-            outcomes = self.store.save_many(batch, self.run_id)
-        except SQLAlchemyError as exc:
-            self.stats.inc_value("c5/archive/not_written", len(batch) - 1)
-            self.stop_on_write_error(exc)
-            return
-        for outcome in outcomes:
-            self.stats.inc_value(f"c5/archive/{outcome}")
+        if self.pending:
+            batch, self.pending = self.pending, []
+            try:
+                outcomes = self.store.save_many(batch, self.run_id)
+            except SQLAlchemyError as exc:
+                self.stats.inc_value("c5/archive/not_written", len(batch) - 1)
+                self.stop_on_write_error(exc)
+                return
+            for outcome in outcomes:
+                self.stats.inc_value(f"c5/archive/{outcome}")
         self.crawler.signals.send_catch_log(archive_committed)
 
     def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
@@ -286,6 +287,7 @@ class ArchivePipeline:
                 self.thresholds,
                 self.min_items,
                 self.missing,
+                judge_discovery=self.crawl_id is None,
             )
         for alarm in alarms:
             logger.error("ALARM %s: %s", spider.name, alarm)

@@ -130,11 +130,16 @@ def test_a_killed_worker_loses_nothing_and_every_page_is_archived_once(
         doomed = start_worker(args, tmp_path / "doomed.log")
         other = start_worker(args, tmp_path / "other.log")
         deadline = time.monotonic() + 240
-        while archived_by(pg_archive, doomed.pid) < PAGES // 10:
+        leases = f"c5crawler:{crawl_id}:cgtn:inflight:{socket.gethostname()}:{doomed.pid}"
+        server = redis.Redis.from_url(redis_server)
+        # Killed once it has archived some pages and holds requests it has not finished.
+        while archived_by(pg_archive, doomed.pid) < PAGES // 20 or not server.hlen(leases):
             assert doomed.poll() is None and time.monotonic() < deadline, (tmp_path / "doomed.log").read_text()[-3000:]
             time.sleep(0.05)
         doomed.send_signal(signal.SIGKILL)
         doomed.wait()
+        assert server.hlen(leases)
+        server.close()
         restarted = start_worker(args, tmp_path / "restarted.log")
         assert other.wait(timeout=600) == 0, (tmp_path / "other.log").read_text()[-3000:]
         assert restarted.wait(timeout=600) == 0, (tmp_path / "restarted.log").read_text()[-3000:]
@@ -153,9 +158,11 @@ def test_a_killed_worker_loses_nothing_and_every_page_is_archived_once(
     by_pid = {worker.rsplit(":", 1)[1]: (outcome, crawl, archived, stats) for worker, outcome, crawl, archived, stats in runs}
     assert set(by_pid) == {str(doomed.pid), str(other.pid), str(restarted.pid)}
     assert by_pid[str(doomed.pid)][0] == "interrupted"
-    assert by_pid[str(other.pid)][0] == by_pid[str(restarted.pid)][0] == "finished"
+    assert by_pid[str(other.pid)][0] == by_pid[str(restarted.pid)][0] == "finished", [
+        (pid, outcome, stats and stats.get("c5/alarms")) for pid, (outcome, _, _, stats) in by_pid.items()
+    ]
     assert {crawl for _, crawl, _, _ in by_pid.values()} == {crawl_id}
-    assert by_pid[str(doomed.pid)][2] >= PAGES // 10
+    assert by_pid[str(doomed.pid)][2] >= PAGES // 20
     assert by_pid[str(other.pid)][2] > 0
     # The killed worker's leases went back in the queue and were fetched again.
     stats = [json.loads(s) if isinstance(s, str) else s for _, _, _, s in by_pid.values() if s]
@@ -278,6 +285,10 @@ def test_a_second_plain_crawl_of_the_same_spider_is_refused_by_the_database_lock
         other = DatabaseRunLock(engine, "xinhua", shared=False)
         other.acquire()
         other.release()
+        # A crawl takes the lock as it opens the archive: with it held elsewhere, it stops at once.
+        crawl = run([sys.executable, "-m", "scrapy", "crawl", "cgtn", "-s", f"ARCHIVE_URL={pg_archive}", "-a", "start_urls=http://127.0.0.1:9/"])
+        assert "ERROR: another crawl of cgtn is running on this archive" in crawl.stderr
+        assert "Spider closed (locked)" in crawl.stderr
     finally:
         held.release()
     workers = [DatabaseRunLock(engine, "cgtn", shared=True) for _ in range(2)]
