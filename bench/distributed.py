@@ -93,6 +93,8 @@ def crawl(workers: int, start: str, archive: str, redis_url: str | None, pages: 
     if failed:
         raise RuntimeError(f"a worker failed:\n{failed[0].read_text()[-3000:]}")
     count = archived(engine)
+    if count < pages:
+        raise RuntimeError(f"{count} of {pages} pages archived:\n{logs[0].read_text()[-3000:]}")
     all_archived = all_archived or wall
     with engine.connect() as connection:
         per_worker = [int(n) for n in connection.scalars(text("SELECT new FROM crawl_runs ORDER BY id"))]
@@ -118,6 +120,7 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="c5-bench-dist-") as folder:
         work = Path(folder)
+        work.chmod(0o755)  # nginx's worker (another user) reads the mirror
         root = work / "mirror"
         write_pages(root, options.pages, ring=options.pages)
         with server(POSTGRES_VARIABLE, "postgres", work), server(REDIS_VARIABLE, "redis", work) as redis_url, serve(root) as (base, served_by):

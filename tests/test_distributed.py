@@ -17,6 +17,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import ThreadingHTTPServer
 from multiprocessing import get_context
@@ -175,13 +176,25 @@ def test_a_killed_worker_loses_nothing_and_every_page_is_archived_once(
 
 
 class CountingHandler(MirrorHandler):
-    """The mirror's handler, counting the requests for each path."""
+    """The mirror's handler, counting the requests for each path and noting when each came."""
 
     counts: Counter[str]
+    times: list[float]
 
     def do_GET(self) -> None:
         self.counts[self.path.split("?")[0]] += 1
+        self.times.append(time.monotonic())
         super().do_GET()
+
+
+@contextmanager
+def counting_server(root: Path) -> Iterator[tuple[str, Counter[str], list[float]]]:
+    """`root` served on 127.0.0.1: its base URL, the requests per path, and their arrival times."""
+    counts: Counter[str] = Counter()
+    times: list[float] = []
+    handler = type("Counting", (CountingHandler,), {"counts": counts, "times": times})
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(root), substitute=True, redirects={}))) as base:
+        yield base, counts, times
 
 
 def test_two_workers_fetch_each_article_once_whatever_url_variant_they_find(
@@ -201,10 +214,8 @@ def test_two_workers_fetch_each_article_once_whatever_url_variant_they_find(
         "<sitemap><loc>__MIRROR__/sitemap_variants.xml</loc></sitemap></sitemapindex>\n"
     )
     (root / "sitemap_index.xml").write_text(index, encoding="utf-8")
-    counts: Counter[str] = Counter()
-    handler = partial(type("Counting", (CountingHandler,), {"counts": counts}), directory=str(root), substitute=True, redirects={})
     crawl_id = f"variants-{uuid.uuid4().hex[:8]}"
-    with serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base:
+    with counting_server(root) as (base, counts, _):
         args = worker_args(pg_archive, redis_server, crawl_id, f"{base}/sitemap_index.xml")
         workers = [start_worker(args, tmp_path / f"w{i}.log") for i in range(2)]
         for i, worker in enumerate(workers):
@@ -213,6 +224,25 @@ def test_two_workers_fetch_each_article_once_whatever_url_variant_they_find(
     assert len(articles) == 40 and set(articles.values()) == {1}, articles
     assert scalar(pg_archive, "SELECT count(*) FROM articles") == 40
     assert crawl_keys(redis_server, crawl_id) == []
+
+
+def test_workers_share_the_pace_at_a_site(
+    tmp_path: Path, redis_server: str, pg_archive: str, start_worker: Callable[[list[str], Path], subprocess.Popen[bytes]]
+) -> None:
+    """Two workers with DOWNLOAD_DELAY=0.3 together send a request to the site every 0.3 s at most."""
+    write_cgtn_mirror(tmp_path / "mirror", 16)
+    crawl_id = f"pace-{uuid.uuid4().hex[:8]}"
+    with counting_server(tmp_path / "mirror") as (base, counts, times):
+        args = worker_args(pg_archive, redis_server, crawl_id, f"{base}/sitemap.xml", "-s", "DOWNLOAD_DELAY=0.3")
+        workers = [start_worker(args, tmp_path / f"w{i}.log") for i in range(2)]
+        for i, worker in enumerate(workers):
+            assert worker.wait(timeout=300) == 0, (tmp_path / f"w{i}.log").read_text()[-3000:]
+    assert scalar(pg_archive, "SELECT count(*) FROM articles") == 16
+    gaps = sorted(later - earlier for earlier, later in zip(times, times[1:]))
+    # Each turn is booked 0.3 s after the last (on Redis's clock); the arrival of one
+    # request may lag its turn a little, so its gap to the next is a little shorter.
+    assert len(times) == sum(counts.values()) == 18 and gaps[0] > 0.2, gaps
+    assert times[-1] - times[0] >= 17 * 0.3 * 0.95
 
 
 def _save_overlapping(archive: str, first: int, count: int, html: bytes) -> list[str]:
