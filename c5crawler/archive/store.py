@@ -297,8 +297,11 @@ def _plan(
 
 
 def _lookup(connection: Connection, urls: list[str], statement: Executable = _LOOKUP) -> dict[str, tuple[int, str]]:
-    """The archived articles among `urls`: URL to (id, content hash)."""
-    unique = sorted(set(urls)) if statement is _LOCK_ARTICLES else list(dict.fromkeys(urls))
+    """The archived articles among `urls`: URL to (id, content hash).
+
+    Looked up in URL order: locking, two batches lock their common rows in the same order.
+    """
+    unique = sorted(set(urls))
     found: dict[str, tuple[int, str]] = {}
     for first in range(0, len(unique), _LOOKUP_CHUNK):
         rows = connection.execute(statement, {"urls": unique[first : first + _LOOKUP_CHUNK]})
