@@ -11,13 +11,14 @@ import re
 import sys
 from typing import Any
 
-from scrapy.settings import BaseSettings, Settings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings, Settings
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 # A crawl id names Redis keys: kept to characters that need no quoting anywhere.
 CRAWL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 REDIS_CONNECT_SECONDS = 5
+DISTRIBUTED_CONCURRENT_ITEMS = 16
 
 
 def _shown(url: str) -> str:
@@ -77,6 +78,11 @@ class DistributedCrawl:
         settings.set("SCHEDULER", "c5crawler.frontier.SharedScheduler", priority="addon")
         settings.set("DUPEFILTER_CLASS", "c5crawler.frontier.ArticleDupeFilter", priority="addon")
         settings.set("SCHEDULER_SERIALIZER", "c5crawler.requestjson", priority="addon")
+        # Scrapy hands a callback's output on one at a time between other work: with one
+        # at a time (the project's setting), a worker reading a sitemap queues its links
+        # only as fast as it fetches them itself, and the other workers starve.
+        if settings.getpriority("CONCURRENT_ITEMS") <= SETTINGS_PRIORITIES["project"]:
+            settings.set("CONCURRENT_ITEMS", DISTRIBUTED_CONCURRENT_ITEMS, priority="project")
         middlewares: Any = settings["DOWNLOADER_MIDDLEWARES"]
         # After the incremental middleware (50): a skipped article takes no turn at the site.
         middlewares["c5crawler.frontier.SharedPolitenessMiddleware"] = 60

@@ -116,7 +116,7 @@ return tostring(at - now)
 """
 
 
-IDLE_LOOK_SECONDS = 1.0
+IDLE_LOOK_SECONDS = 0.5
 
 
 def crawl_prefix(crawl_id: str, spider: str) -> str:
@@ -185,7 +185,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
 
         slot.remove_request = forget_and_mark
         # Scrapy looks at an idle spider's scheduler again only every 5 seconds; a worker
-        # waiting for the others' new requests looks every second.
+        # waiting for the others' new requests looks twice a second.
         self.look_again = slot.nextcall.schedule
         self.crawler.signals.connect(self.end_leases, signal=archive_committed)
         self.crawler.signals.connect(self.stay_while_busy, signal=signals.spider_idle)
