@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,7 @@ def crawl(workers: int, start: str, archive: str, redis_url: str | None, pages: 
     for name, value in settings.items():
         args += ["-s", f"{name}={value}"]
     engine = create_engine(archive)
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     logs = [work / f"worker-{workers}-{i}.log" for i in range(workers)]
     processes = [subprocess.Popen(args, cwd=HERE.parent, stdout=subprocess.DEVNULL, stderr=log.open("wb")) for log in logs]
@@ -89,6 +91,8 @@ def crawl(workers: int, start: str, archive: str, redis_url: str | None, pages: 
             all_archived = time.perf_counter() - started
         time.sleep(0.2)
     wall = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     failed = [log for p, log in zip(processes, logs) if p.returncode != 0]
     if failed:
         raise RuntimeError(f"a worker failed:\n{failed[0].read_text()[-3000:]}")
@@ -106,6 +110,10 @@ def crawl(workers: int, start: str, archive: str, redis_url: str | None, pages: 
         "seconds_to_archive_all": round(all_archived, 2),
         "pages_per_s": round(count / all_archived, 1),
         "wall_seconds": round(wall, 2),
+        # The workers' CPU time, and how many cores they had on average: on a machine
+        # busy with other work a second worker finds no second core to use.
+        "cpu_seconds": round(cpu, 1),
+        "cores_used": round(cpu / wall, 2),
         "archived_per_worker": per_worker,
     }
 
@@ -118,6 +126,7 @@ def main() -> None:
     options = parser.parse_args()
     counts = [int(n) for n in options.workers.split(",")]
     results: list[dict[str, Any]] = []
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="c5-bench-dist-") as folder:
         work = Path(folder)
         work.chmod(0o755)  # nginx's worker (another user) reads the mirror
@@ -131,13 +140,17 @@ def main() -> None:
                     results.append(crawl(workers, start, archive, redis, options.pages, work))
                 print(json.dumps(results[-1]), flush=True)
     cores = os.cpu_count()
-    report = {"pages": options.pages, "cores": cores, "served_by": served_by, "runs": results}
+    report = {"pages": options.pages, "cores": cores, "load_average_before": load[0], "served_by": served_by, "runs": results}
     options.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\n{options.pages} pages, {cores} cores, served by {served_by}")
-    print("| run | pages/s | s to archive all | wall s | archived by each worker |")
-    print("|---|---|---|---|---|")
+    print(f"load average before: {load[0]:.1f}, after: {os.getloadavg()[0]:.1f}")
+    print("| run | pages/s | s to archive all | wall s | workers' CPU s | cores used | archived by each worker |")
+    print("|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['mode']}, {r['workers']} worker(s) | {r['pages_per_s']} | {r['seconds_to_archive_all']} | {r['wall_seconds']} | {r['archived_per_worker']} |")
+        print(
+            f"| {r['mode']}, {r['workers']} worker(s) | {r['pages_per_s']} | {r['seconds_to_archive_all']} | "
+            f"{r['wall_seconds']} | {r['cpu_seconds']} | {r['cores_used']} | {r['archived_per_worker']} |"
+        )
 
 
 if __name__ == "__main__":
