@@ -66,8 +66,13 @@ def run_alarms(
     min_items: int,
     examples: Mapping[str, Sequence[str]],
     max_error_share: float = 1.0,
+    judge_discovery: bool = True,
 ) -> list[str]:
-    """One line per alarm for this run; `history` is the stats of recent finished runs."""
+    """One line per alarm for this run; `history` is the stats of recent finished runs.
+
+    `judge_discovery` is False for a worker of a distributed crawl: which worker
+    reads the feeds and sitemaps is chance, so one that found no links is no alarm.
+    """
     alarms: list[str] = []
     requests, failed = request_counts(stats)
     if requests and not fetched_nothing(stats) and failed / requests > max_error_share:
@@ -77,7 +82,7 @@ def run_alarms(
         )
     discovered = int(stats.get("c5/articles_discovered", 0))
     usual_discovered = [int(h.get("c5/articles_discovered", 0)) for h in history]
-    if discovered == 0 and usual_discovered and median(usual_discovered) > 0:
+    if judge_discovery and discovered == 0 and usual_discovered and median(usual_discovered) > 0:
         alarms.append(
             f"no article links discovered (usually {median(usual_discovered):g}): "
             "feeds, sitemaps or listings may have changed"

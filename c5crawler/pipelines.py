@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task
@@ -19,9 +19,16 @@ from c5crawler.archive.store import parse_iso
 from c5crawler.enrich import enrich_record, is_diplomacy
 from c5crawler.items import ArticleItem, ArticleRecord, ExtractionError
 from c5crawler.normalise.record import normalise_record
+from c5crawler.runlock import DatabaseRunLock, LockHeld
 
 
 logger = logging.getLogger(__name__)
+
+# Sent whenever everything handed to the ArchivePipeline so far is in the archive: a
+# distributed crawl's worker then lets go of the requests those pages came from.
+archive_committed = object()
+# How often a running crawl run says it is alive (see ArchiveStore.close_interrupted_runs).
+HEARTBEAT_SECONDS = 60.0
 
 
 def dropped_count(stats: dict[str, Any]) -> int:
@@ -112,6 +119,10 @@ class ArchivePipeline:
         self.timer: task.LoopingCall | None = None
         self.store: ArchiveStore | None = None
         self.run_id: int | None = None
+        self.run_lock: DatabaseRunLock | None = None
+        self.heartbeat: task.LoopingCall | None = None
+        # Set in distributed mode (see c5crawler/distributed.py): the shared crawl's id.
+        self.crawl_id: str | None = settings.get("C5_CRAWL_ID") if settings.get("C5_REDIS_URL") else None
         self.missing: dict[str, list[str]] = {field: [] for field in health.FIELDS}
         self.write_error: str | None = None
 
@@ -122,37 +133,62 @@ class ArchivePipeline:
         crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
         # Drops happen in the pipelines before this one: hear of them by signal.
         crawler.signals.connect(pipeline.page_dropped, signal=signals.item_dropped)
+        # An idle crawl commits what it holds (a distributed worker's leases end with it).
+        crawler.signals.connect(pipeline.flush, signal=signals.spider_idle)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.store = ArchiveStore(open_archive(self.archive_url))
-        self.run_id = self.store.start_run(self.crawler.spider.name)  # type: ignore[union-attr]
+        name: str = self.crawler.spider.name  # type: ignore[union-attr]
+        if self.store.concurrent:
+            # PostgreSQL: other crawls may share the archive, from any machine.
+            self.run_lock = DatabaseRunLock(self.store.engine, name, shared=self.crawl_id is not None)
+            try:
+                self.run_lock.acquire()
+            except LockHeld as exc:
+                logger.error("%s", exc)
+                self.run_lock = None
+                raise CloseSpider("locked") from None
+            self.store.close_interrupted_runs()
+        self.run_id = self.store.start_run(name, self.crawl_id)
+        self.heartbeat = task.LoopingCall(self.beat)
+        self.heartbeat.start(HEARTBEAT_SECONDS, now=False)
         if self.batch_seconds > 0:
             self.timer = task.LoopingCall(self.flush_if_due)
             self.timer.start(self.batch_seconds / 2, now=False)
 
+    def beat(self) -> None:
+        assert self.store is not None and self.run_id is not None
+        try:
+            self.store.heartbeat(self.run_id)
+        except SQLAlchemyError as exc:  # the next beat may get through; a crawl is not stopped for it
+            logger.warning("could not renew the run's heartbeat: %s", one_line(exc))
+
     def close_spider(self, spider: Spider | None = None) -> None:
-        if self.timer is not None and self.timer.running:
-            self.timer.stop()
+        for timer in (self.timer, self.heartbeat):
+            if timer is not None and timer.running:
+                timer.stop()
         self.flush()
 
     def flush_if_due(self) -> None:
-        if self.pending and time.monotonic() - self.pending_since >= self.batch_seconds:
+        if not self.pending or time.monotonic() - self.pending_since >= self.batch_seconds:
             self.flush()
 
-    def flush(self) -> None:
-        """Store the pending records in one transaction."""
-        if not self.pending or self.store is None or self.write_error is not None:
+    def flush(self, spider: Spider | None = None) -> None:
+        """Store the pending records in one transaction; then say that all is committed."""
+        if self.store is None or self.write_error is not None:
             return
-        batch, self.pending = self.pending, []
-        try:
-            outcomes = self.store.save_many(batch, self.run_id)
-        except SQLAlchemyError as exc:
-            self.stats.inc_value("c5/archive/not_written", len(batch) - 1)
-            self.stop_on_write_error(exc)
-            return
-        for outcome in outcomes:
-            self.stats.inc_value(f"c5/archive/{outcome}")
+        if self.pending:
+            batch, self.pending = self.pending, []
+            try:
+                outcomes = self.store.save_many(batch, self.run_id)
+            except SQLAlchemyError as exc:
+                self.stats.inc_value("c5/archive/not_written", len(batch) - 1)
+                self.stop_on_write_error(exc)
+                return
+            for outcome in outcomes:
+                self.stats.inc_value(f"c5/archive/{outcome}")
+        self.crawler.signals.send_catch_log(archive_committed)
 
     def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
         assert self.store is not None
@@ -223,6 +259,14 @@ class ArchivePipeline:
                 self.missing[field].append(record["url"])
 
     def finish_run(self, spider: Spider, reason: str) -> None:
+        try:
+            self.record_run(spider, reason)
+        finally:
+            if self.run_lock is not None:
+                self.run_lock.release()
+
+    def record_run(self, spider: Spider, reason: str) -> None:
+        """The run's counts, stats and outcome in its `crawl_runs` row; alarms raised."""
         if self.store is None or self.run_id is None:
             return
         stats = self.stats.get_stats()
@@ -244,6 +288,7 @@ class ArchivePipeline:
                 self.min_items,
                 self.missing,
                 self.max_error_share,
+                judge_discovery=self.crawl_id is None,
             )
         for alarm in alarms:
             logger.error("ALARM %s: %s", spider.name, alarm)

@@ -107,6 +107,14 @@ LOG_LEVEL = os.environ.get("C5_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
+# Distributed mode (docs/distributed.md): with a Redis URL, this process is one worker of
+# the shared crawl named C5_CRAWL_ID; the archive must then be PostgreSQL.
+C5_REDIS_URL = os.environ.get("C5_REDIS_URL", "")
+C5_CRAWL_ID = os.environ.get("C5_CRAWL_ID", "")
+# A worker silent (no heartbeat) this many seconds is dead: its requests go back in the queue.
+C5_LEASE_TIMEOUT = 60.0
+ADDONS = {"c5crawler.distributed.DistributedCrawl": 0}
+
 # The `feeds` spider's sources file (TOML; see c5crawler/sources.py and docs/spiders.md).
 C5_SOURCES_FILE = os.environ.get(
     "C5_SOURCES_FILE", os.path.join(os.path.dirname(__file__), "sources.toml")

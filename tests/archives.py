@@ -35,15 +35,26 @@ MFA_PAGES = {
 EDIT = "An added paragraph: the ministers agreed to meet again in Xi'an."
 
 
-def postgres_base_url() -> str:
-    """The test server's URL; in CI (CI=true) its absence fails instead of skipping."""
-    url = os.environ.get(POSTGRES_VARIABLE)
+REDIS_VARIABLE = "C5_TEST_REDIS_URL"
+
+
+def server_url(variable: str, server: str, script: str) -> str:
+    """A test server's URL from `variable`; in CI (CI=true) its absence fails instead of skipping."""
+    url = os.environ.get(variable)
     if not url:
-        reason = f"{POSTGRES_VARIABLE} is not set: no PostgreSQL server to test against (.ci/postgres starts one)"
+        reason = f"{variable} is not set: no {server} server to test against ({script} starts one)"
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
     return url
+
+
+def postgres_base_url() -> str:
+    return server_url(POSTGRES_VARIABLE, "PostgreSQL", ".ci/postgres")
+
+
+def redis_url() -> str:
+    return server_url(REDIS_VARIABLE, "Redis", ".ci/redis")
 
 
 @contextmanager

@@ -88,7 +88,7 @@ def test_the_documented_scrapy_crawl_of_the_served_mirror_works(served: tuple[in
     assert result.stdout.split(";", 1)[1] == summary.split(";", 1)[1] + "\n", result.stdout
     db = tmp_path / "mirror.sqlite3"
     urls = {u for (u,) in query(db, "SELECT url FROM articles")}
-    assert len(urls) == 3 and all(u.startswith("https://news.cgtn.com/news/") for u in urls), urls
+    assert len(urls) == 5 and all(u.startswith("https://news.cgtn.com/news/") for u in urls), urls
 
 
 def test_the_server_names_the_commands_that_crawl_it(served: tuple[int, str]) -> None:

@@ -225,3 +225,8 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     outcome: Mapped[str] = mapped_column(String(32), default="running")
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Which process ran it (`host:pid`) and, for a shared crawl, its crawl id.
+    worker_id: Mapped[str | None] = mapped_column(String(128))
+    crawl_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    # Renewed while the run is alive: a `running` run whose heartbeat stopped is stale.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

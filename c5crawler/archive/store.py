@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import socket
 import zlib
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, Table, bindparam, delete, insert, null, select, update
-from sqlalchemy.exc import StatementError
+from sqlalchemy import Connection, Dialect, Engine, Executable, Table, bindparam, delete, insert, null, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session
 
 from c5crawler.archive import chinese, translations
@@ -119,11 +121,26 @@ _DROPPED_STATE = select(_dropped.c.last_seen_at, null().label("published_at")).w
     _dropped.c.url == bindparam("find_url")
 )
 _FORGET_DROPPED = delete(_dropped).where(_dropped.c.url == bindparam("find_url"))
+# PostgreSQL with several writers: the batch's archived articles are locked (in URL
+# order, so two batches lock alike), and a new article another writer inserted
+# meanwhile is not inserted twice (see ArchiveStore.save_many).
+_LOCK_ARTICLES = _LOOKUP.order_by(_articles.c.url).with_for_update()
 # Run with many rows, this is one multi-row INSERT: FTS5 (fed by a trigger) indexes the
 # batch as one segment, where one statement per article writes a segment each (0.8 ms
 # of FTS5 an article instead of 0.5). The ids come back with their URL: SQLite does not
 # promise RETURNING's row order.
 _INSERT_ARTICLES = insert(_articles).returning(_articles.c.id, _articles.c.url)
+_INSERT_NEW_ARTICLES = (
+    postgresql.insert(_articles)
+    .on_conflict_do_nothing(index_elements=[_articles.c.url])
+    .returning(_articles.c.id, _articles.c.url)
+)
+# A batch that raced another writer is written again, seeing what that one wrote.
+_WRITE_ATTEMPTS = 5
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction can be retried.
+_RETRY_SQLSTATES = ("40P01", "40001")
+# A `running` crawl run whose heartbeat is older than this is stale (its process died).
+RUN_STALE_AFTER = timedelta(minutes=10)
 _UPDATE_ARTICLE = update(_articles).where(_articles.c.id == bindparam("article_id"))
 _DELETE_CHILD = [delete(table).where(table.c.article_id == bindparam("article_id")) for table, _ in _children]
 
@@ -280,18 +297,28 @@ def _plan(
     return outcomes, groups
 
 
-def _lookup(connection: Connection, urls: list[str]) -> dict[str, tuple[int, str]]:
-    """The archived articles among `urls`: URL to (id, content hash)."""
-    unique = list(dict.fromkeys(urls))
+def _lookup(connection: Connection, urls: list[str], statement: Executable = _LOOKUP) -> dict[str, tuple[int, str]]:
+    """The archived articles among `urls`: URL to (id, content hash).
+
+    Looked up in URL order: locking, two batches lock their common rows in the same order.
+    """
+    unique = sorted(set(urls))
     found: dict[str, tuple[int, str]] = {}
     for first in range(0, len(unique), _LOOKUP_CHUNK):
-        rows = connection.execute(_LOOKUP, {"urls": unique[first : first + _LOOKUP_CHUNK]})
+        rows = connection.execute(statement, {"urls": unique[first : first + _LOOKUP_CHUNK]})
         found.update((row.url, (row.id, row.content_hash)) for row in rows)
     return found
 
 
 def _article_row(write: _Write) -> dict[str, Any]:
     return {**_article_columns(write.record), "last_seen_at": write.fetched_at, "deleted_at": None}
+
+
+class _Raced(SQLAlchemyError):
+    """Another writer archived one of the batch's new articles first."""
+
+    def __init__(self) -> None:
+        super().__init__("other writers kept archiving the batch's new articles first")
 
 
 class _BatchWriter:
@@ -304,12 +331,14 @@ class _BatchWriter:
         preparer: Executor,
         ids: dict[str, int],
         run_id: int | None,
+        insert_articles: Executable = _INSERT_ARTICLES,
     ) -> None:
         self.connection = connection
         self.inserts = inserts
         self.preparer = preparer
         self.ids = ids
         self.run_id = run_id
+        self.insert_articles = insert_articles
 
     def write(self, group: _Group) -> None:
         """The group's rows, one statement per table (the changed article's deletes aside)."""
@@ -369,9 +398,11 @@ class _BatchWriter:
         if group.new:
             connection.execute(_FORGET_DROPPED, [{"find_url": w.url} for w in group.new])
             rows = connection.execute(
-                _INSERT_ARTICLES,
+                self.insert_articles,
                 [{"url": w.url, "first_seen_at": w.fetched_at, **_article_row(w)} for w in group.new],
-            )
+            ).all()
+            if len(rows) < len(group.new):  # ON CONFLICT DO NOTHING skipped some
+                raise _Raced()
             ids.update((row.url, row.id) for row in rows)
 
 
@@ -382,9 +413,17 @@ class ArchiveStore:
         if not engine.dialect.insert_returning:
             raise ArchiveError("storing articles needs INSERT ... RETURNING: SQLite 3.35 or newer")
         self.engine = engine
+        # PostgreSQL archives may have several writers at once (see save_many).
+        self.concurrent = engine.dialect.name == "postgresql"
         self._inserts = {
             key: _BulkInsert(table, engine.dialect) for table, key in (*_children, (_revisions, "revisions"))
         }
+        dialect_insert = postgresql.insert if self.concurrent else sqlite.insert
+        upsert = dialect_insert(_dropped)
+        self._remember_dropped = upsert.on_conflict_do_update(
+            index_elements=[_dropped.c.url],
+            set_={name: upsert.excluded[name] for name in ("source", "reason", "last_seen_at", "fetched_url")},
+        )
 
     def save(self, record: ArticleRecord, page: FetchedPage, run_id: int | None = None) -> str:
         """Archive one fetched article; returns `new`, `updated` or `unchanged`."""
@@ -398,14 +437,41 @@ class ArchiveStore:
         Returns each one's outcome: `new`, `updated` or `unchanged`, as if they were
         saved one by one, and the same rows. Written with one statement per table
         for each run of entries that allows it (see `_Group`), not per article.
+
+        On PostgreSQL other processes may write the same articles at once: the
+        batch's archived articles are locked first (`SELECT ... FOR UPDATE`), new
+        ones are inserted with `ON CONFLICT DO NOTHING`, and a batch that lost a
+        race (an article inserted by another writer meanwhile, or a deadlock) is
+        written again from the start, seeing the other's rows: each article is
+        archived once, and a version another writer just stored is `unchanged`
+        here, not a second revision.
         """
         if not entries:
             return []
+        if not self.concurrent:
+            return self._save_batch(entries, run_id, _LOOKUP, _INSERT_ARTICLES)
+        for _ in range(_WRITE_ATTEMPTS - 1):
+            try:
+                return self._save_batch(entries, run_id, _LOCK_ARTICLES, _INSERT_NEW_ARTICLES)
+            except _Raced:
+                continue
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in _RETRY_SQLSTATES:
+                    raise
+        return self._save_batch(entries, run_id, _LOCK_ARTICLES, _INSERT_NEW_ARTICLES)
+
+    def _save_batch(
+        self,
+        entries: list[tuple[ArticleRecord, FetchedPage]],
+        run_id: int | None,
+        lookup: Executable,
+        insert_articles: Executable,
+    ) -> list[str]:
         with self.engine.begin() as connection:
-            found = _lookup(connection, [record["url"] for record, _ in entries])
+            found = _lookup(connection, [record["url"] for record, _ in entries], lookup)
             outcomes, groups = _plan(entries, {url: digest for url, (_, digest) in found.items()})
             ids = {url: article_id for url, (article_id, _) in found.items()}
-            writer = _BatchWriter(connection, self._inserts, _revision_preparer(), ids, run_id)
+            writer = _BatchWriter(connection, self._inserts, _revision_preparer(), ids, run_id, insert_articles)
             for group in groups:
                 writer.write(group)
         return outcomes
@@ -422,9 +488,10 @@ class ArchiveStore:
         self, url: str, source: str, reason: str, when: datetime, fetched_url: str | None = None
     ) -> None:
         """Note a page that was fetched and not archived, so unchanged it is not fetched again."""
-        with Session(self.engine) as session, session.begin():
-            session.merge(
-                DroppedPage(url=url, source=source, reason=reason, last_seen_at=when, fetched_url=fetched_url)
+        with self.engine.begin() as connection:
+            connection.execute(
+                self._remember_dropped,
+                {"url": url, "source": source, "reason": reason, "last_seen_at": when, "fetched_url": fetched_url},
             )
 
     def dropped_pages(self, source: str) -> list[tuple[str, str]]:
@@ -438,13 +505,17 @@ class ArchiveStore:
             return [(row.url, row.fetched_url or row.url) for row in rows]
 
     def mark_deleted(self, url: str, when: datetime) -> bool:
-        """Record that an archived article is gone from the site; its content stays."""
-        with Session(self.engine) as session, session.begin():
-            article = session.scalar(select(Article).where(Article.url == url))
-            if article is None or article.deleted_at is not None:
-                return False
-            article.deleted_at = when
-            return True
+        """Record that an archived article is gone from the site; its content stays.
+
+        One statement, so that of two writers noting the same deletion one does.
+        """
+        with self.engine.begin() as connection:
+            marked = connection.execute(
+                update(_articles)
+                .where(_articles.c.url == url, _articles.c.deleted_at.is_(None))
+                .values(deleted_at=when)
+            )
+            return marked.rowcount > 0
 
     def recent_run_stats(self, spider: str, limit: int = 10) -> list[dict[str, Any]]:
         """The stats of the spider's last finished runs, newest first (the alarms' history)."""
@@ -465,20 +536,39 @@ class ArchiveStore:
             session.flush()
             session.rollback()
 
-    def close_interrupted_runs(self) -> int:
-        """Runs still `running` when no crawl holds the lock were killed: say so."""
+    def close_interrupted_runs(self, stale_after: timedelta = RUN_STALE_AFTER) -> int:
+        """Mark the runs still `running` whose process was killed `interrupted`; how many.
+
+        On SQLite the caller holds the archive's lock, so every such run is dead. On
+        PostgreSQL other crawls may be running now, here or on other machines: a run
+        is dead when it is stale, that is its heartbeat (or start) is older than
+        `stale_after`, or it ran on this host in a process that no longer exists.
+        """
         with Session(self.engine) as session, session.begin():
             runs = session.scalars(select(CrawlRun).where(CrawlRun.outcome == "running")).all()
+            if self.concurrent:
+                now = utcnow()
+                runs = [run for run in runs if _is_stale(run, now, stale_after)]
             for run in runs:
                 run.outcome = "interrupted"
             return len(runs)
 
-    def start_run(self, spider: str) -> int:
+    def start_run(self, spider: str, crawl_id: str | None = None) -> int:
+        """A new `running` run of `spider` by this process (in the shared crawl `crawl_id`)."""
         with Session(self.engine) as session, session.begin():
-            run = CrawlRun(spider=spider, started_at=utcnow(), outcome="running")
+            now = utcnow()
+            run = CrawlRun(
+                spider=spider, started_at=now, outcome="running",
+                worker_id=this_worker(), crawl_id=crawl_id, heartbeat_at=now,
+            )
             session.add(run)
             session.flush()
             return run.id
+
+    def heartbeat(self, run_id: int) -> None:
+        """Say that the run is alive (see `close_interrupted_runs`)."""
+        with self.engine.begin() as connection:
+            connection.execute(update(CrawlRun.__table__).where(CrawlRun.id == run_id).values(heartbeat_at=utcnow()))
 
     def finish_run(
         self, run_id: int, counts: RunCounts, outcome: str, stats: dict[str, Any]
@@ -490,6 +580,27 @@ class ArchiveStore:
             run.finished_at = utcnow()
             run.outcome = outcome
             run.stats = stats
+
+
+def this_worker() -> str:
+    """This process, as `host:pid`."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _is_stale(run: CrawlRun, now: datetime, stale_after: timedelta) -> bool:
+    """Whether a `running` run's process is gone: silent too long, or dead on this host."""
+    if now - (run.heartbeat_at or run.started_at) > stale_after:
+        return True
+    host, _, pid = (run.worker_id or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 def revision_html(revision: Revision) -> bytes:

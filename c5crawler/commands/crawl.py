@@ -33,6 +33,10 @@ def register(verbs: Verbs) -> None:
         help="first fetch again, once, the pages the archive remembers as dropped (they have no HTML)",
     )
     crawl.add_argument("--log-file", metavar="FILE", help="log here, rotated at 10 MB (5 old files kept)")
+    crawl.add_argument(
+        "--redis", metavar="URL", help="join a shared crawl through this Redis (C5_REDIS_URL; needs a PostgreSQL --db)"
+    )
+    crawl.add_argument("--crawl-id", metavar="ID", help="the shared crawl to join, with --redis (C5_CRAWL_ID)")
     crawl.add_argument("-a", "--arg", action="append", metavar="NAME=VALUE", help="a spider argument, e.g. sections=press_conferences")
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.set_defaults(func=run)
@@ -78,6 +82,9 @@ def spider_registry(settings: Any) -> dict[str, Any]:
 def crawl_settings(args: argparse.Namespace) -> Any:
     settings = project_settings()
     settings.set("ARCHIVE_URL", archive_url(args), priority="cmdline")
+    for name, value in (("C5_REDIS_URL", args.redis), ("C5_CRAWL_ID", args.crawl_id)):
+        if value:
+            settings.set(name, value, priority="cmdline")
     for name, value in checked_settings(args.set or [], settings):
         settings.set(name, value, priority="cmdline")
     return settings
@@ -163,9 +170,12 @@ def run_crawl(
 
     from c5crawler.archive import ArchiveError, ArchiveStore, open_archive
     from c5crawler.pipelines import one_line
+    from c5crawler.distributed import check_settings
     from c5crawler.runlock import LockHeld, crawl_lock, lock_path
 
     spiders = chosen_spiders(settings, names, spider_args)
+    if problem := check_settings(settings):  # before the archive is opened (or made)
+        raise UsageError(problem)
     archive = settings.get("ARCHIVE_URL")
     try:
         with crawl_lock(lock_path(archive)):
@@ -204,14 +214,16 @@ def crawl_in_process(process: Any, spiders: list[str], spider_args: dict[str, st
         stats = crawler.stats.get_stats()
         print(run_summary(crawler.spidercls.name, stats))
         codes.append(exit_code(stats))
-    # A failure outranks an alarm, which outranks success.
-    return max(codes, key=[EXIT_OK, EXIT_ALARM, EXIT_FAILED].index)
+    # A failure outranks a lock held elsewhere, then an alarm, then success.
+    return max(codes, key=[EXIT_OK, EXIT_ALARM, EXIT_LOCKED, EXIT_FAILED].index)
 
 
 def exit_code(stats: dict[str, Any]) -> int:
     outcome = stats.get("c5/outcome", stats.get("finish_reason"))
     if outcome == "alarm":
         return EXIT_ALARM
+    if outcome == "locked":  # another crawl of the spider holds the archive's database lock
+        return EXIT_LOCKED
     return EXIT_OK if outcome == "finished" else EXIT_FAILED
 
 

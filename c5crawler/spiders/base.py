@@ -117,7 +117,6 @@ class NewsSpider(scrapy.Spider):
         hosts = {urlsplit(u).hostname for u in self.start_urls} - {None}
         self.allowed_domains = sorted(set(getattr(self, "allowed_domains", []) or []) | hosts)  # type: ignore[arg-type]
         self.requested: set[str] = set()
-        self.date_hints: dict[str, list[DateText]] = {}
 
     # -- hooks: by default the site's extractor module answers them --------------------
     def canonical_url(self, url: str) -> str:
@@ -206,10 +205,12 @@ class NewsSpider(scrapy.Spider):
         within `-a since`/`-a until`. `changed` is when the feed, sitemap or listing
         says the article last changed (its `lastmod`, else the hint's date): the
         incremental middleware skips archived articles that have not changed since.
+
+        The hint travels with the request (`c5_dates` in its meta), so whichever
+        process of a distributed crawl fetches the article has it.
         """
         key = self.canonical_url(url)
         if hint:
-            self.date_hints.setdefault(key, []).append(hint)
             parsed = parse_date(hint["text"], self.time_zone) if day is None else None
             day = parsed.value.astimezone(self.time_zone).date() if parsed else day
         if not self.in_range(day):
@@ -224,7 +225,7 @@ class NewsSpider(scrapy.Spider):
             url,
             callback=self.parse_article,
             errback=self.fetch_failed,
-            meta={"c5_article": key, "c5_changed": changed},
+            meta={"c5_article": key, "c5_changed": changed, "c5_dates": [hint] if hint else []},
         )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -358,7 +359,7 @@ class NewsSpider(scrapy.Spider):
                     dropped_url=key, drop_reason=str(exc), source=self.name, page=self.fetched_page(response)
                 )
             return
-        raw["dates"] = list(raw.get("dates", [])) + self.date_hints.get(key, [])
+        raw["dates"] = list(raw.get("dates", [])) + response.meta.get("c5_dates", [])
         if raw.get("language") == UNKNOWN:
             # Neither the page's text nor its markup told: the server's Content-Language may.
             header = (response.headers.get("Content-Language") or b"").decode("latin-1")

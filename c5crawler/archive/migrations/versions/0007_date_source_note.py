@@ -9,14 +9,14 @@ changes that leave the stored content as it is (sqlite.org/lang_altertable.html,
 "other kinds of table schema changes").
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
