@@ -15,21 +15,22 @@ from sqlalchemy import insert, text
 from c5crawler.archive import ArchiveStore, open_archive
 from c5crawler.archive.models import Article
 from c5crawler.archive.filters import ArticleFilter
-from c5crawler.archive.search import fts_query, search
+from c5crawler.archive.search import RANK_WINDOW, fts_query, search
 from c5crawler.items import FetchedPage
 
-from extraction import page_sets
 from c5crawler.items import ExtractionError
 from c5crawler.records import record_of_page
+from extraction import CGTN_SET, MFA_SET, page_sets
 
 
 def sample_records() -> list[tuple[dict[str, Any], bytes]]:
     """Real records (MFA transcripts with their turns, CGTN articles) with their HTML."""
     out = []
-    for pages in page_sets().values():
-        for html, url in pages:
+    sets = page_sets()
+    for name in (MFA_SET, CGTN_SET):
+        for page in sets.get(name, []):
             try:
-                out.append((record_of_page(html, url), html))
+                out.append((record_of_page(page.html, page.url), page.html))
             except ExtractionError:
                 continue
     return out
@@ -44,28 +45,34 @@ def ingest(url: str, count: int, batch: int) -> dict[str, Any]:
         record, html = samples[i % len(samples)]
         copy = {**record, "url": f"{record['url']}?copy={i}", "content_hash": f"{record['content_hash'][:48]}{i:016d}"}
         entries.append((copy, FetchedPage(url=copy["url"], status=200, html=html, fetched_at="2024-04-01T00:00:00Z")))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for i in range(0, count, batch):
         store.save_many(entries[i : i + batch])  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
+    cpu_ms = 1000 * (time.process_time() - cpu) / count  # every thread's: SQLite, zlib, Python
     store.engine.dispose()
-    return {"articles": count, "batch": batch, "seconds": seconds, "per_second": count / seconds,
+    return {"articles": count, "batch": batch, "seconds": seconds, "per_second": count / seconds, "cpu_ms_per_article": cpu_ms,
             "turns_per_article": statistics.mean(len(r["turns"]) for r, _ in samples)}
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
-def fill_for_search(url: str, count: int) -> float:
+def fill_for_search(url: str, count: int, shuffled: bool = False) -> float:
     """`count` articles written from the real pages' sentences, straight into the table.
 
     Each is a run of 10-25 consecutive sentences of one real record (a Foreign Ministry
     transcript or a CGTN article), headed by the first 12 words of one of them: words
     and phrases keep the frequencies and neighbours they have in the real reporting.
+    Articles are 53 minutes apart; archived in date order, or (`shuffled`) in a random
+    order of their dates, as a back-fill of old years archives them.
     """
     texts = [_SENTENCE_END.split(record["body"]) for record, _ in sample_records()]
     engine = open_archive(url)
     rng = random.Random(1)
+    slots = list(range(count))
+    if shuffled:
+        random.Random(2).shuffle(slots)
     start = time.perf_counter()
     base = datetime(2015, 1, 1, tzinfo=timezone.utc)
     chunk = 5000
@@ -81,7 +88,7 @@ def fill_for_search(url: str, count: int) -> float:
                     "url": f"https://example.org/{i}", "source": ("cgtn", "mfa", "xinhua")[i % 3],
                     "kind": "article", "title": " ".join(rng.choice(run).split()[:12]), "summary": None,
                     "section": ("China", "World", "Politics")[i % 3],
-                    "published_at": base + timedelta(minutes=53 * i), "updated_at": None,
+                    "published_at": base + timedelta(minutes=53 * slots[i]), "updated_at": None,
                     "date_raw": None, "date_source": "page", "date_precision": "minute", "body": "\n\n".join(run),
                     "headings": [], "images": [], "topics": [], "language": "en", "extractor": "bench",
                     "content_hash": f"{i:064d}", "first_seen_at": base, "last_seen_at": base,
@@ -98,6 +105,8 @@ QUERIES = {
     "3 words": ["foreign ministry spokesperson", "hong kong sovereignty", "china trade tariffs", "un climate summit"],
     "phrase": ['"central asia"', '"press conference"', '"belt and road"', '"foreign ministry"'],
     "filtered + snippets": ["china", "central asia", '"press conference"', "sanctions"],
+    "--rank-all, 1-3 words and a phrase": ["china", "sanctions", "central asia", "foreign ministry spokesperson",
+                                           '"press conference"'],
 }
 
 
@@ -107,15 +116,13 @@ def search_latency(url: str, rounds: int) -> dict[str, dict[str, float]]:
     until = datetime(2019, 1, 1, tzinfo=timezone.utc)
     out = {}
     for label, queries in QUERIES.items():
-        filtered = label.startswith("filtered")
+        where = ArticleFilter(source="mfa", since=since, until=until) if label.startswith("filtered") else None
+        window = None if label.startswith("--rank-all") else RANK_WINDOW
         times: list[float] = []
         for round_ in range(rounds + 1):
             for q in queries:
                 start = time.perf_counter()
-                if filtered:
-                    search(engine, q, ArticleFilter(source="mfa", since=since, until=until), limit=20)
-                else:
-                    search(engine, q, limit=20)
+                search(engine, q, where, limit=20, window=window)
                 if round_:  # the first round warms the page cache
                     times.append((time.perf_counter() - start) * 1000)
         times.sort()
