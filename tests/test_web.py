@@ -29,7 +29,7 @@ from c5crawler.archive import ArchiveStore, RunCounts, open_archive
 from c5crawler.archive.search import search
 from c5crawler.items import FetchedPage
 from c5crawler.records import record_of_page
-from tests.archives import EDIT, PRESS, SEED, fill, pages
+from tests.archives import EDIT, MFA_FIXTURES, PRESS, SEED, fill, pages
 from tests.cli_inprocess import assert_one_line_error, cli
 from tests.conftest import REPO
 
@@ -109,6 +109,30 @@ def test_search_follows_the_cli_rules_with_snippets_and_facets(archive: Path) ->
             shown = get(archive, "/archive/search?" + urlencode({"q": query}))
             cli_ids = {f"/archive/articles/{hit.id}" for hit in search(engine, query, limit=100)}
             assert {a.get("href") for a in shown.cssselect(".c5-hits a.c5-title")} == cli_ids, query
+    finally:
+        engine.dispose()
+
+
+def test_chinese_words_are_searched_as_the_cli_searches_them(archive: Path, tmp_path: Path) -> None:
+    """A query with Han characters runs on the Chinese index, in the browser as on the command line."""
+    chinese = tmp_path / "chinese.sqlite3"
+    shutil.copy(archive, chinese)
+    url = "https://www.fmprc.gov.cn/web/wjdt_674879/fyrbt_674889/202403/t20240312_11258093.shtml"
+    html = (MFA_FIXTURES / "zh_press_conference_current.html").read_bytes()
+    record = record_of_page(html, url)
+    engine = open_archive(f"sqlite:///{chinese}")
+    try:
+        ArchiveStore(engine).save(record, FetchedPage(url=url, status=200, html=html, fetched_at="2024-03-12T12:00:00Z"))
+        zh = f"/archive/articles/{article_id(chinese, record['url'])}"
+        for query in ["林剑", "东盟", "林剑 NOT 东盟"]:
+            shown = get(chinese, "/archive/search?" + urlencode({"q": query}))
+            cli_ids = {f"/archive/articles/{hit.id}" for hit in search(engine, query, limit=100)}
+            assert {a.get("href") for a in shown.cssselect(".c5-hits a.c5-title")} == cli_ids, query
+        found = get(chinese, "/archive/search?" + urlencode({"q": "林剑"}))
+        assert [a.get("href") for a in found.cssselect(".c5-hits a.c5-title")] == [zh]
+        # The snippet is the article's own text, the words marked (the index holds bigrams).
+        snippet = lxml.html.tostring(found.cssselect(".c5-snippet")[0], encoding="unicode")
+        assert "<mark>林剑</mark>" in snippet and "外交 交部" not in snippet
     finally:
         engine.dispose()
 

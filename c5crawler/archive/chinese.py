@@ -109,8 +109,10 @@ def reindex(connection: Connection, batch: int = 500) -> int:
         last = rows[-1].id
 
 
-def snippet(texts: Iterable[str | None], needles: Sequence[str], width: int = 40) -> str:
-    """The first passage holding one of `needles`, each occurrence marked `[`…`]`.
+def snippet(
+    texts: Iterable[str | None], needles: Sequence[str], width: int = 40, marks: tuple[str, str] = ("[", "]")
+) -> str:
+    """The first passage holding one of `needles`, each occurrence between `marks` (`[`…`]`).
 
     The index holds bigrams, not the text as printed, so the passage is cut from the
     article itself.
@@ -121,6 +123,6 @@ def snippet(texts: Iterable[str | None], needles: Sequence[str], width: int = 40
     if first is None:
         return joined[: 2 * width] + ("…" if len(joined) > 2 * width else "")
     start, end = max(0, first.start() - width), min(len(joined), first.end() + width)
-    passage = found.sub(lambda m: f"[{m.group()}]", joined[start:end])  # type: ignore[union-attr]
+    passage = found.sub(lambda m: f"{marks[0]}{m.group()}{marks[1]}", joined[start:end])  # type: ignore[union-attr]
     return ("…" if start else "") + passage + ("…" if end < len(joined) else "")
 
