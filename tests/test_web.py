@@ -26,6 +26,7 @@ from matplotlib.image import imread
 
 from c5crawler import web
 from c5crawler.archive import ArchiveStore, RunCounts, open_archive
+from c5crawler.archive.filters import ArticleFilter
 from c5crawler.archive.search import search
 from c5crawler.items import FetchedPage
 from c5crawler.records import record_of_page
@@ -97,18 +98,24 @@ def test_search_follows_the_cli_rules_with_snippets_and_facets(archive: Path) ->
     assert "<mark>zero-sum</mark>" in lxml.html.tostring(page.cssselect(".c5-snippet")[0], encoding="unicode")
     facets = {f.get("data-facet"): text(f, "li") for f in page.cssselect(".c5-facet")}
     assert facets["source"] == ["cgtn 1", "xinhua 1"]
-    assert facets["year"] == ["2020 2"] and facets["topic"] == ["diplomacy 2"]
+    assert facets["year"] == ["2020 2"] and facets["topic"] == ["diplomacy 2 ✕"]  # the default, selected
     # A facet narrows the same search.
     link = next(a.get("href") for a in page.cssselect(".c5-facet[data-facet=source] a") if a.text == "xinhua")
     narrowed = get(archive, link)
     assert [a.get("href") for a in narrowed.cssselect(".c5-hits a.c5-title")] == [f"/archive/articles/{article_id(archive, CARRIED)}"]
-    # The same matches as `c5crawler search`, for the syntax it takes.
+    # The same matches as `c5crawler search`, for the syntax it takes: diplomacy by
+    # default, every article with the topic `any` (--all).
     engine = open_archive(f"sqlite:///{archive}")
     try:
         for query in ['"Central Asia" NOT Kazakh*', "Kyrgyzstan OR Islamabad", "(floods OR flood) Yangtze", "U.S."]:
-            shown = get(archive, "/archive/search?" + urlencode({"q": query}))
-            cli_ids = {f"/archive/articles/{hit.id}" for hit in search(engine, query, limit=100)}
-            assert {a.get("href") for a in shown.cssselect(".c5-hits a.c5-title")} == cli_ids, query
+            for topic, where in (("", ArticleFilter(topic="diplomacy")), ("any", ArticleFilter())):
+                shown = get(archive, "/archive/search?" + urlencode({"q": query, "topic": topic}))
+                cli_ids = {f"/archive/articles/{hit.id}" for hit in search(engine, query, where, limit=100)}
+                assert {a.get("href") for a in shown.cssselect(".c5-hits a.c5-title")} == cli_ids, (query, topic)
+        # Some of these are not diplomacy: the default hides them, and says how to see them.
+        hidden = get(archive, "/archive/search?" + urlencode({"q": "floods OR flood"}))
+        every = hidden.cssselect("a.c5-every-topic")[0].get("href")
+        assert len(get(archive, every).cssselect(".c5-hits li")) > len(hidden.cssselect(".c5-hits li"))
     finally:
         engine.dispose()
 
