@@ -39,8 +39,9 @@ def normalise_record(raw: RawArticle) -> ArticleRecord:
     )
     body = join_cleaned(paragraphs)
     zone = _zone(raw)
-    published, updated = _pick_dates(raw.get("dates", []), zone)
-    published, conflict = _visible_wins(published, raw.get("dates", []), zone)
+    dated = _parsed_dates(raw.get("dates", []), zone)
+    published, updated = _pick_dates(dated, zone)
+    published, conflict = _visible_wins(published, dated, zone)
     shown = published or updated
     return ArticleRecord(
         url=raw["url"],
@@ -93,13 +94,17 @@ def plausible(value: datetime) -> bool:
     return EARLIEST_DATE <= value <= datetime.now(timezone.utc) + FUTURE_SLACK
 
 
-def _pick_dates(dates: Iterable[DateText], zone: tzinfo) -> tuple[Dated | None, Dated | None]:
-    """The first parseable candidate of each role, in the extractor's order of preference.
+def _parsed_dates(dates: Iterable[DateText], zone: tzinfo) -> list[Dated]:
+    """The candidates that parse as a plausible date, in the extractor's order of preference."""
+    return [(c, p) for c in dates if (p := parse_date(c["text"], zone)) is not None and plausible(p.value)]
+
+
+def _pick_dates(parsed: list[Dated], zone: tzinfo) -> tuple[Dated | None, Dated | None]:
+    """The first candidate of each role, in the extractor's order of preference.
 
     The page's own dates win; feed, sitemap and listing dates fill in when the page
     has none, or make a day-only page date exact when they fall on the same day.
     """
-    parsed = [(c, p) for c in dates if (p := parse_date(c["text"], zone)) is not None and plausible(p.value)]
     own = [d for d in parsed if d[0]["source"] not in EXTERNAL_DATE_SOURCES]
     external = [d for d in parsed if d[0]["source"] in EXTERNAL_DATE_SOURCES]
     published, updated = _first_by_role(own or external)
@@ -120,7 +125,7 @@ def _pick_dates(dates: Iterable[DateText], zone: tzinfo) -> tuple[Dated | None, 
     return published, updated
 
 
-def _visible_wins(published: Dated | None, dates: Iterable[DateText], zone: tzinfo) -> tuple[Dated | None, str | None]:
+def _visible_wins(published: Dated | None, parsed: list[Dated], zone: tzinfo) -> tuple[Dated | None, str | None]:
     """The published date, the page's visible one when candidates disagree by more than a day.
 
     Returns it with a note naming the first candidate that disagreed, e.g.
@@ -128,12 +133,7 @@ def _visible_wins(published: Dated | None, dates: Iterable[DateText], zone: tzin
     """
     if published is None:
         return None, None
-    others = [
-        (c, p)
-        for c in dates
-        if c["role"] == "published" and c["source"] not in EXTERNAL_DATE_SOURCES
-        and (p := parse_date(c["text"], zone)) is not None and plausible(p.value)
-    ]
+    others = [d for d in parsed if d[0]["role"] == "published" and d[0]["source"] not in EXTERNAL_DATE_SOURCES]
     visible = next((d for d in others if d[0]["source"] == "page"), None)
     if visible and abs(visible[1].value - published[1].value) > CONFLICT:
         published = visible
