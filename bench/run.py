@@ -119,6 +119,7 @@ def run_crawls(results: dict[str, Any], pages: int, rss_pages: int, work: Path, 
         if "crawl" in only:
             sitemap = f"{base}/sitemap_{pages}.xml"
             fetch = crawl("fetch", sitemap, "", work)
+            fetch_default = crawl("fetch-default", sitemap, "", work)
             bare = crawl("bare", sitemap, "", work)
             db = f"sqlite:///{work / 'crawl.sqlite3'}"
             first = crawl("c5", sitemap, db, work)
@@ -126,10 +127,12 @@ def run_crawls(results: dict[str, Any], pages: int, rss_pages: int, work: Path, 
             results["crawl"] = {
                 "pages": pages,
                 "fetch": fetch,
+                "fetch_default": fetch_default,
                 "bare": bare,
                 "c5crawler": first,
                 "ratio": first["pages_per_s"] / fetch["pages_per_s"],
                 "ratio_to_bare": first["pages_per_s"] / bare["pages_per_s"],
+                "ratio_to_fetch_default": first["pages_per_s"] / fetch_default["pages_per_s"],
                 "recrawl": again,
             }
         if "rss" in only:
@@ -209,11 +212,15 @@ def table(results: dict[str, Any]) -> str:
     if "crawl" in results:
         c = results["crawl"]
         ours, fetch, bare = c["c5crawler"], c["fetch"], c["bare"]
-        row(f"1. crawl, {c['pages']:,} pages of ~150 KB, pages/s (CPU ms a page)",
-            f"{fmt(ours['pages_per_s'])} ({fmt(ours.get('crawl_process_cpu_ms_per_page'), 2)})",
-            f"fetch-only Scrapy spider {fmt(fetch['pages_per_s'])} ({fmt(fetch.get('crawl_process_cpu_ms_per_page'), 2)}): "
-            f"ratio {c['ratio']:.2f}; link-following spider {fmt(bare['pages_per_s'])} "
-            f"({fmt(bare.get('crawl_process_cpu_ms_per_page'), 2)}): ratio {c['ratio_to_bare']:.2f}",
+
+        def rate(run: dict[str, Any]) -> str:
+            return f"{fmt(run['pages_per_s'])} ({fmt(run.get('crawl_process_cpu_ms_per_page'), 2)})"
+
+        default = (f"; the same with Scrapy's default CONCURRENT_ITEMS (100) {rate(c['fetch_default'])}: "
+                   f"ratio {c['ratio_to_fetch_default']:.2f}" if "fetch_default" in c else "")
+        row(f"1. crawl, {c['pages']:,} pages of ~150 KB, pages/s (CPU ms a page)", rate(ours),
+            f"fetch-only Scrapy spider {rate(fetch)}: ratio {c['ratio']:.2f}{default}; "
+            f"link-following spider {rate(bare)}: ratio {c['ratio_to_bare']:.2f}",
             f"≥ {TARGETS['crawl_ratio']} × fetch-only", c["ratio"] >= TARGETS["crawl_ratio"])
     for r in results.get("extract", []):
         if r["tool"] != "c5crawler":
