@@ -22,6 +22,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.iterators import xmliter_lxml
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from c5crawler.middlewares import READ_AHEAD
 from c5crawler.items import ArticleItem, DateText, ExtractionError, FetchedPage, RawArticle
 from c5crawler.normalise.dates import BEIJING, ParsedDate, parse_date, to_iso_z
 from c5crawler.normalise.language import UNKNOWN, language_code
@@ -128,6 +129,15 @@ class NewsSpider(scrapy.Spider):
     def extract_article(self, html: bytes, url: str) -> RawArticle:
         raw: RawArticle = self.site.extract_article(html, url)
         return raw
+
+    def read_article(self, response: Response) -> RawArticle:
+        """The raw fields of an article response, as read ahead off the crawl's thread when it was."""
+        read = response.meta.pop(READ_AHEAD, None)
+        if read is None:
+            return self.extract_response(response)
+        if isinstance(read, ExtractionError):
+            raise read
+        return read  # type: ignore[no-any-return]
 
     def extract_response(self, response: Response) -> RawArticle:
         """The raw fields of an article response (a spider whose extraction depends on
@@ -350,7 +360,7 @@ class NewsSpider(scrapy.Spider):
                 )
             return
         try:
-            raw = self.extract_response(response)
+            raw = self.read_article(response)
         except ExtractionError as exc:
             if self.is_deleted(response):
                 yield self.deleted_item(response, key)
