@@ -243,20 +243,21 @@ class PageReaderMiddleware:
 
     async def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         spider = self.crawler.spider
-        if (
-            "c5_article" not in request.meta
-            or response.status != 200
-            or not self.reader.started
-            or not spider.is_article_url(response.url)
-        ):
+        if "c5_article" not in request.meta or response.status != 200 or not self.reader.started:
+            return response
+        # The response as the spider will see it: tied to its request (the extractor may read its meta).
+        page = response.replace(request=request)
+        if not hasattr(spider, "sent_away") or spider.sent_away(page):
             return response
         from twisted.internet import reactor  # imported late: the reactor is chosen at start
 
         try:
             read: Any = await maybe_deferred_to_future(
-                deferToThreadPool(reactor, self.reader, spider.extract_response, response)  # type: ignore[arg-type]
+                deferToThreadPool(reactor, self.reader, spider.extract_response, page)  # type: ignore[arg-type]
             )
         except ExtractionError as exc:
             read = exc
+        except Exception:  # a fault of ours, not the page's: the spider reads it again, and reports it as its own
+            return response
         request.meta[READ_AHEAD] = read
         return response

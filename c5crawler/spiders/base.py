@@ -130,6 +130,11 @@ class NewsSpider(scrapy.Spider):
         raw: RawArticle = self.site.extract_article(html, url)
         return raw
 
+    def sent_away(self, response: Response) -> bool:
+        """Whether a redirect took the article's request off the article (to a "gone" page, a home page, a section)."""
+        asked = response.meta.get("redirect_urls", [response.url])[0]
+        return response.url != asked and not self.is_article_url(response.url)
+
     def read_article(self, response: Response) -> RawArticle:
         """The raw fields of an article response, as read ahead off the crawl's thread when it was."""
         read = response.meta.pop(READ_AHEAD, None)
@@ -343,12 +348,11 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
-        asked = response.meta.get("redirect_urls", [response.url])[0]
-        key = self.canonical_url(asked)
+        key = self.canonical_url(response.meta.get("redirect_urls", [response.url])[0])
         if response.status in (404, 410):
             yield self.deleted_item(response, key)
             return
-        if response.url != asked and not self.is_article_url(response.url):
+        if self.sent_away(response):
             # Sent away: to the site's "gone" page (a deletion), or to the home page or a
             # section (no article to archive, and no proof that it is gone).
             if self.is_deleted(response):
