@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, Executable, Table, bindparam, delete, insert, null, select, update
+from sqlalchemy import Connection, Dialect, Engine, Executable, Table, bindparam, delete, insert, literal, null, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session
@@ -113,13 +113,18 @@ _SEEN = (
     .where(_articles.c.id == bindparam("article_id"))
     .values(last_seen_at=bindparam("seen_at"), deleted_at=None)
 )
-_FETCH_STATE = select(_articles.c.last_seen_at, _articles.c.published_at).where(
-    _articles.c.url == bindparam("find_url")
-)
 _dropped = DroppedPage.__table__
-_DROPPED_STATE = select(_dropped.c.last_seen_at, null().label("published_at")).where(
-    _dropped.c.url == bindparam("find_url")
-)
+# An article's state, else a dropped page's: one statement, as it is asked for every
+# article request of a crawl.
+_fetch_states = union_all(
+    select(_articles.c.last_seen_at, _articles.c.published_at, literal(0).label("kept")).where(
+        _articles.c.url == bindparam("find_url")
+    ),
+    select(_dropped.c.last_seen_at, null().label("published_at"), literal(1).label("kept")).where(
+        _dropped.c.url == bindparam("find_url")
+    ),
+).subquery()
+_FETCH_STATE = select(_fetch_states.c.last_seen_at, _fetch_states.c.published_at).order_by(_fetch_states.c.kept).limit(1)
 _FORGET_DROPPED = delete(_dropped).where(_dropped.c.url == bindparam("find_url"))
 # PostgreSQL with several writers: the batch's archived articles are locked (in URL
 # order, so two batches lock alike), and a new article another writer inserted
@@ -480,8 +485,6 @@ class ArchiveStore:
         """When a page was last fetched (and published), archived or dropped; None if never."""
         with self.engine.connect() as connection:
             row = connection.execute(_FETCH_STATE, {"find_url": url}).first()
-            if row is None:
-                row = connection.execute(_DROPPED_STATE, {"find_url": url}).first()
         return FetchState(row.last_seen_at, row.published_at) if row else None
 
     def remember_dropped(
