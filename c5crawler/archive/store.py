@@ -366,7 +366,7 @@ class _BatchWriter:
         writes = group.writes
         # Made on the other thread while this one is in SQLite, indexing the articles:
         # zlib and SQLite release the GIL.
-        revisions = [self.preparer.submit(self._revision_row, w) for w in writes]
+        revisions = self.preparer.submit(lambda: [self._revision_row(w) for w in writes])
         self._articles(group)
         self._chinese(group)
         children: dict[str, list[dict[str, Any]]] = {key: [] for _, key in _children}
@@ -377,7 +377,7 @@ class _BatchWriter:
             insert = self.inserts[key]
             insert.execute(self.connection, [insert.convert(row) for row in rows])
         # The article id is an int as the driver takes it: known only now.
-        rows = [{**row.result(), "article_id": self.ids[w.url]} for w, row in zip(writes, revisions)]
+        rows = [{**row, "article_id": self.ids[w.url]} for w, row in zip(writes, revisions.result())]
         self.inserts["revisions"].execute(self.connection, rows)
         # Last: a partner saved in the same group has its mentions by now.
         translations.link_many(self.connection, [(self.ids[w.url], w.record, w is not group.changed) for w in writes])

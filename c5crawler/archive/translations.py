@@ -29,11 +29,18 @@ ORIGINAL, TRANSLATED = "zh", "en"
 MIN_OVERLAP = 0.5
 
 # Built once: built anew for each article, the statements cost more than running them.
+# Runs of days looked up per statement; the last run fills the statement's unused ones.
+_SPANS = 16
 _DAY_ARTICLES = select(Article.id, Article.title, Article.source, Article.kind, Article.published_at).where(
-    Article.published_at >= bindparam("start"),
-    Article.published_at < bindparam("end"),
-    Article.language == bindparam("language"),
+    or_(
+        *(
+            (Article.published_at >= bindparam(f"start{i}")) & (Article.published_at < bindparam(f"end{i}"))
+            for i in range(_SPANS)
+        )
+    ),
+    # The kind first: it is read before the body, the language after it.
     Article.kind.in_(sorted(PAIRED_KINDS)),
+    Article.language == bindparam("language"),
 )
 _COUNTRIES = select(Mention.article_id, Mention.name).where(
     Mention.article_id.in_(bindparam("ids", expanding=True)), Mention.kind == "country"
@@ -77,7 +84,7 @@ def _published_on(connection: Connection, wanted: set[tuple[date, str]]) -> dict
     """The paired kinds' articles of each (Beijing day, language), in order of publication (then id).
 
     A range of the published_at index for each run of consecutive days of a language
-    (a source's index would scan all its articles).
+    (a source's index would scan all its articles), up to _SPANS of them per statement.
     """
     found: dict[tuple[date, str], list[Row[Any]]] = {}
     for language in sorted({language for _, language in wanted}):
@@ -87,8 +94,11 @@ def _published_on(connection: Connection, wanted: set[tuple[date, str]]) -> dict
                 spans[-1][1] = day
             else:
                 spans.append([day, day])
-        for first, last in spans:
-            bounds = {"start": _midnight(first), "end": _midnight(last + timedelta(days=1)), "language": language}
+        for chunk in range(0, len(spans), _SPANS):
+            bounds: dict[str, Any] = {"language": language}
+            for i in range(_SPANS):
+                first, last = spans[min(chunk + i, len(spans) - 1)]
+                bounds[f"start{i}"], bounds[f"end{i}"] = _midnight(first), _midnight(last + timedelta(days=1))
             for row in sorted(connection.execute(_DAY_ARTICLES, bounds), key=lambda row: (row.published_at, row.id)):
                 found.setdefault((row.published_at.astimezone(BEIJING).date(), language), []).append(row)
     return found
