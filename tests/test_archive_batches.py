@@ -9,6 +9,9 @@ PostgreSQL.
 from __future__ import annotations
 
 import copy
+import shutil
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import datetime, timezone
@@ -160,3 +163,24 @@ def test_a_batch_that_fails_midway_writes_nothing(new_archive: str) -> None:
         store.save_many(batch)
     store.engine.dispose()
     assert all(rows == [] for rows in tables(new_archive).values())
+
+
+def test_a_batch_reaches_the_archive_file_without_waiting_for_the_next(tmp_path: Path) -> None:
+    """The write-ahead log is copied into the archive file after each batch (on a thread of its own)."""
+    samples = sample_records()
+    db = tmp_path / "archive.sqlite3"
+    store = ArchiveStore(open_archive(f"sqlite:///{db}"))
+    store.save_many([version(samples[0], 0)])
+    deadline, archived = time.monotonic() + 10, 0
+    while archived < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        shutil.copy(db, tmp_path / "file-only.sqlite3")  # the file alone, without its log
+        connection = sqlite3.connect(tmp_path / "file-only.sqlite3")
+        try:
+            archived = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.DatabaseError:  # no tables yet, or copied in the middle of a checkpoint
+            archived = 0
+        finally:
+            connection.close()
+    store.engine.dispose()
+    assert archived == 1

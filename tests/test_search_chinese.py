@@ -233,6 +233,26 @@ def test_both_versions_saved_in_one_batch(tmp_path: Path) -> None:
     engine.dispose()
 
 
+@needs_real_pages
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_batches_link_what_saving_one_by_one_links(backend: str, tmp_path: Path) -> None:
+    """Both languages mixed in batches, a day's two versions in one batch or in two: the links of saving one by one."""
+    entries = sorted(real_records(CHINESE) + real_records(ENGLISH), key=lambda e: (e[0]["published_at"] or "", e[0]["url"]))
+    links = []
+    for number, size in enumerate((1, 37)):
+        with empty_archive(backend, tmp_path / str(number)) as url:
+            engine = open_archive(url)
+            store = ArchiveStore(engine)
+            for first in range(0, len(entries), size):
+                store.save_many(entries[first : first + size])
+            with engine.connect() as connection:
+                pairs = select(Translation.original_id, Translation.translation_id, Translation.country_overlap)
+                links.append(sorted(connection.execute(pairs).all()))
+            engine.dispose()
+    assert len(links[0]) >= 15
+    assert links[1] == links[0]
+
+
 # Outlets as each language's transcripts name them: an aligned question must come from the same one.
 SAME_OUTLET = {"路透社": "Reuters", "法新社": "AFP", "彭博社": "Bloomberg", "新华社": "Xinhua", "总台央视": "CCTV"}
 

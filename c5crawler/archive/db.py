@@ -21,6 +21,10 @@ class ArchiveError(RuntimeError):
 # How long a write waits for another writer before "database is locked"; a SQLite
 # URL's own `?timeout=SECONDS` (pysqlite's parameter) changes it.
 BUSY_TIMEOUT_SECONDS = 30.0
+# The archive's writer checkpoints the write-ahead log on a thread of its own after
+# each batch (ArchiveStore); SQLite's own checkpoint in the committing thread, with
+# its fsyncs, waits until the log holds this many pages (64 MB of 4 KB pages).
+WAL_AUTOCHECKPOINT_PAGES = 16384
 
 
 def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
@@ -29,6 +33,7 @@ def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
         # WAL lets readers (search, Datasette) work while a crawl writes.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
