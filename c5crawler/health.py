@@ -119,10 +119,7 @@ def run_alarms(
 
 def run_outcome(reason: str, stats: Mapping[str, Any], alarms: Sequence[str]) -> str:
     """What `crawl_runs.outcome` records: Scrapy's close reason, or for a run that
-    finished, `unreachable` when no request got a page, `alarm` when it alarmed;
-    `archive_error` whenever the archive refused a write, as the spider closed too."""
-    if stats.get("c5/archive/write_error"):
-        return "archive_error"
+    finished, `unreachable` when no request got a page, `alarm` when it alarmed."""
     if reason != "finished":
         return reason
     if fetched_nothing(stats):

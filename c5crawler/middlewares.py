@@ -1,5 +1,5 @@
 """Scrapy downloader middlewares: retries that back off, skipping what the archive holds,
-counting how each request ended, and reading article pages off the crawl's thread."""
+and counting how each request ended."""
 
 from __future__ import annotations
 
@@ -14,12 +14,9 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
-from twisted.internet.threads import deferToThreadPool
-from twisted.python.threadpool import ThreadPool
 
 from c5crawler.archive import ArchiveStore, open_archive
 from c5crawler.archive.store import FetchState
-from c5crawler.items import ExtractionError
 from c5crawler.failures import ANSWERED, ARTICLES_DONE, FAILED, GONE, UNREACHABLE, HostGivenUp, cause_of, failure_key, host_of
 from c5crawler.normalise.dates import parse_date
 
@@ -209,56 +206,3 @@ class IncrementalMiddleware:
             stats.inc_value("c5/skipped/unchanged")
             raise IgnoreRequest(f"archived and unchanged: {key}")
         stats.inc_value(f"c5/fetch/{reason}")
-
-
-# Where a page read ahead by PageReaderMiddleware waits for the spider: its raw
-# fields, or the ExtractionError that refused it.
-READ_AHEAD = "c5_read"
-
-
-class PageReaderMiddleware:
-    """Reads each article page with its site's extractor on a thread of its own, before the spider sees it.
-
-    lxml parses a page with the interpreter released, so the parse of one page runs on
-    another core while the crawl's thread goes on fetching and handling the others.
-    One thread, first come first served: pages reach the spider in the order they came.
-    The spider takes the result from `request.meta` (see `NewsSpider.read_article`); a
-    page not read ahead (a pager's next page, a page redirected off the site) is read
-    by the spider itself, as before.
-    """
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.reader = ThreadPool(minthreads=1, maxthreads=1, name="c5-pages")
-        crawler.signals.connect(self.reader.start, signal=signals.spider_opened)
-        crawler.signals.connect(self.stop, signal=signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> PageReaderMiddleware:
-        return cls(crawler)
-
-    def stop(self) -> None:
-        if self.reader.started:
-            self.reader.stop()
-
-    async def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
-        spider = self.crawler.spider
-        if "c5_article" not in request.meta or response.status != 200 or not self.reader.started:
-            return response
-        # The response as the spider will see it: tied to its request (the extractor may read its meta).
-        page = response.replace(request=request)
-        if not hasattr(spider, "sent_away") or spider.sent_away(page):
-            return response
-        from twisted.internet import reactor  # imported late: the reactor is chosen at start
-
-        try:
-            read: Any = await maybe_deferred_to_future(
-                deferToThreadPool(reactor, self.reader, spider.extract_response, page)  # type: ignore[arg-type]
-            )
-        except ExtractionError as exc:
-            read = exc
-        except Exception:  # a fault of ours, not the page's: the spider reads it again, and reports it as its own
-            return response
-        request.meta[READ_AHEAD] = read
-        self.crawler.stats.inc_value("c5/pages_read_ahead")  # type: ignore[union-attr]
-        return response

@@ -46,8 +46,6 @@ C5_HOST_GIVE_UP_AFTER = 3
 DNS_TIMEOUT = 10  # Scrapy's 60 s, three times over, would pass a minute
 DOWNLOADER_MIDDLEWARES = {
     # Outside retries and redirects: it sees how each request finally ended.
-    # Nearest the spider: it reads only the pages that reach it, after every other middleware.
-    "c5crawler.middlewares.PageReaderMiddleware": 30,
     "c5crawler.middlewares.OutcomeMiddleware": 40,
     "c5crawler.middlewares.IncrementalMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

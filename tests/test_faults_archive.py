@@ -152,6 +152,48 @@ def test_the_lock_is_taken_mid_crawl(site: tuple[str, Path], plan: FaultPlan, tm
     assert_checks_pass(db)
 
 
+def test_the_last_batch_refused_as_the_crawl_closes_fails_the_run(
+    site: tuple[str, Path], plan: FaultPlan, tmp_path: Path
+) -> None:
+    """Every new article waits for the write at the close, and the archive refuses it: exit code 1, not 0."""
+    base, db = site
+    held = threading.Event()
+
+    def gated(handler: FaultHandler) -> None:
+        held.wait(120)
+        mirror_file(handler)
+
+    plan.routes.update({p: gated for p in LATER})
+    holder = tmp_path / "hold.py"
+    # A separate process takes the write lock once the crawl has recorded its run.
+    holder.write_text(
+        "import sqlite3, sys, time\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)\n"
+        "while db.execute('SELECT count(*) FROM crawl_runs').fetchone()[0] < 2:\n"
+        "    time.sleep(0.01)\n"
+        "db.execute('BEGIN IMMEDIATE')\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    hold = subprocess.Popen([sys.executable, str(holder), str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    threading.Thread(target=lambda: hold.stdout.readline() and held.set(), daemon=True).start()  # type: ignore[union-attr]
+    try:
+        # One batch for the whole run, written only as the spider closes.
+        result = crawl(f"sqlite:///{db}?timeout=0.5", base, "-s", "C5_ARCHIVE_BATCH_SIZE=1000", "-s", "C5_ARCHIVE_BATCH_SECONDS=0")
+    finally:
+        held.set()
+        hold.communicate("")
+        plan.routes.clear()
+    assert result.returncode == 1, result.stdout + result.stderr[-3000:]
+    assert result.stdout.startswith("cgtn: archive_error in ")
+    assert f"ARCHIVE ERROR: database is locked; stopped, {len(LATER)} pages not archived" in result.stdout
+    assert archived_urls(db) == {canonical(p) for p in FIRST}
+    assert_checks_pass(db)
+    again = crawl(str(db), base)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert archived_urls(db) == {canonical(p) for p in [*FIRST, *LATER]}
+
+
 def limit_file_size(limit: int) -> None:
     """In the child: no file may grow past `limit` bytes; a write past it fails with EFBIG."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

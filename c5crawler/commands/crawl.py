@@ -250,10 +250,9 @@ def run_summary(spider: str, stats: dict[str, Any]) -> str:
 
     dropped = {k.removeprefix("c5/dropped/"): v for k, v in stats.items() if k.startswith("c5/dropped/")}
     elapsed = stats.get("elapsed_time_seconds")
-    outcome = stats.get("c5/outcome")
-    unreachable = outcome == "unreachable"
+    unreachable = stats.get("c5/outcome") == "unreachable"
     parts = [
-        f"{spider}: {outcome if outcome in ('unreachable', 'archive_error') else stats.get('finish_reason', 'not started')}"
+        f"{spider}: {'unreachable' if unreachable else stats.get('finish_reason', 'not started')}"
         + (f" in {elapsed:.1f} s" if isinstance(elapsed, (int, float)) else "")
         + f"; {stats.get('downloader/response_count', 0)} pages fetched, "
         f"{stats.get('c5/skipped/unchanged', 0)} archived articles skipped as unchanged; "

@@ -22,7 +22,6 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.iterators import xmliter_lxml
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from c5crawler.middlewares import READ_AHEAD
 from c5crawler.items import ArticleItem, DateText, ExtractionError, FetchedPage, RawArticle
 from c5crawler.normalise.dates import BEIJING, ParsedDate, parse_date, to_iso_z
 from c5crawler.normalise.language import UNKNOWN, language_code
@@ -129,20 +128,6 @@ class NewsSpider(scrapy.Spider):
     def extract_article(self, html: bytes, url: str) -> RawArticle:
         raw: RawArticle = self.site.extract_article(html, url)
         return raw
-
-    def sent_away(self, response: Response) -> bool:
-        """Whether a redirect took the article's request off the article (to a "gone" page, a home page, a section)."""
-        asked = response.meta.get("redirect_urls", [response.url])[0]
-        return response.url != asked and not self.is_article_url(response.url)
-
-    def read_article(self, response: Response) -> RawArticle:
-        """The raw fields of an article response, as read ahead off the crawl's thread when it was."""
-        read = response.meta.pop(READ_AHEAD, None)
-        if read is None:
-            return self.extract_response(response)
-        if isinstance(read, ExtractionError):
-            raise read
-        return read  # type: ignore[no-any-return]
 
     def extract_response(self, response: Response) -> RawArticle:
         """The raw fields of an article response (a spider whose extraction depends on
@@ -348,11 +333,12 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
-        key = self.canonical_url(response.meta.get("redirect_urls", [response.url])[0])
+        asked = response.meta.get("redirect_urls", [response.url])[0]
+        key = self.canonical_url(asked)
         if response.status in (404, 410):
             yield self.deleted_item(response, key)
             return
-        if self.sent_away(response):
+        if response.url != asked and not self.is_article_url(response.url):
             # Sent away: to the site's "gone" page (a deletion), or to the home page or a
             # section (no article to archive, and no proof that it is gone).
             if self.is_deleted(response):
@@ -364,7 +350,7 @@ class NewsSpider(scrapy.Spider):
                 )
             return
         try:
-            raw = self.read_article(response)
+            raw = self.extract_response(response)
         except ExtractionError as exc:
             if self.is_deleted(response):
                 yield self.deleted_item(response, key)
