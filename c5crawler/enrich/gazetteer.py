@@ -49,7 +49,7 @@ class Gazetteer:
         self.forms = {(f.lower() if ignore_case else f): v for f, v in forms.items()}
 
     @cached_property
-    def _alone(self) -> Scanner:  # compiled on first use: most lists are read with others
+    def _alone(self) -> Scanner:  # built on first use: most lists are read with others
         return Scanner(self)
 
     def find(self, text: str, pos: int = 0) -> list[Hit]:

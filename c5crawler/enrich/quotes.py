@@ -64,7 +64,6 @@ SPEECH_VERBS = (
     "proposed", "suggested", "remarked", "declared", "highlighted", "asserted", "replied", "responded",
     "recalled", "acknowledged",
 )
-# One alternation nested by shared prefix: the engine tries a branch per letter, not every verb.
 VERBS = _alternation(SPEECH_VERBS)
 _VERB = re.compile(rf"\s(?:also\s+|further\s+)?(?:{VERBS})\b")
 # `"...," Wang said` / `"...," said Wang`: the attribution right after a quote.
