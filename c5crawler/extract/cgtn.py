@@ -23,6 +23,7 @@ from c5crawler.extract.html import (
     canonical_link,
     class_tokens,
     clean_space,
+    decode_html,
     element_text,
     parse_page,
     strip_tracking,
@@ -130,7 +131,8 @@ def listing_links(html: str | bytes, url: str) -> list[tuple[str, ParsedDate | N
 def extract_article(html: str | bytes, url: str) -> RawArticle:
     """Raw fields of one CGTN article page; the generic extractor steps in when the
     site's selectors find no title or no body. Raises ExtractionError when neither can."""
-    tree = parse_page(html)
+    text = decode_html(html)
+    tree = parse_page(text)
     # Read once what several fields need: each is a walk over a ~150 KB page.
     metas = _metas(tree)
     marks = _Marks(tree)
@@ -149,7 +151,8 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
         title=title,
         summary=_meta(metas, "description", "og:description", "twitter:description"),
         section=_section(marks),
-        dates=_dates(tree, marks, metas),
+        # (Script text is the page's text as written: a page that never says publish_date has no gtag one.)
+        dates=_dates(tree, marks, metas, gtag="publish_date" in text),
         byline=byline,
         agency_text=", ".join(c for c in (by_agency, marks.first_text(_AGENCY)) if c) or None,
         paragraphs=paragraphs,
@@ -289,8 +292,9 @@ def _section(marks: _Marks) -> str | None:
     return (match.group("section") or None) if match else None
 
 
-def _dates(tree: Element, marks: _Marks, metas: dict[str, str]) -> list[DateText]:
-    """Page dates first (what readers see: the first of each role), then meta dates."""
+def _dates(tree: Element, marks: _Marks, metas: dict[str, str], gtag: bool) -> list[DateText]:
+    """Page dates first (what readers see: the first of each role), then meta dates
+    (`gtag`: the inline scripts are read for the analytics tag's publish date)."""
     dates: list[DateText] = []
     roles: set[str] = set()
     for element in marks.dated:
@@ -307,7 +311,7 @@ def _dates(tree: Element, marks: _Marks, metas: dict[str, str]) -> list[DateText
         value = _meta(metas, key)
         if value:
             dates.append(DateText(text=value, source="meta", role=role))
-    for script in tree.iter("script"):
+    for script in tree.iter("script") if gtag else ():
         text = script.text or ""
         # The literal test first: a regex search through ~100 KB of inline scripts is slow.
         match = _GTAG_PUBLISH_DATE.search(text) if "publish_date" in text else None
