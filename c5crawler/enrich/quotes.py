@@ -78,6 +78,7 @@ _QUOTE = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
 _PRONOUN = re.compile(r"(?:he|she)", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w'’.\-]+")
 
+_INITIAL = re.compile(r"[A-Z]\.")  # "J." does not end a sentence
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“(]?[A-Z])")
 _ABBREVIATIONS = frozenset(
     "Mr. Mrs. Ms. Dr. St. No. Gen. Sen. Rep. Prof. Jr. Sr. Inc. Co. Corp. Ltd. Jan. Feb. Mar. "
@@ -166,7 +167,11 @@ class _Verbs:
     def within(self, start: int, end: int) -> bool:
         """Is a speech verb wholly inside text[start:end]?"""
         i = bisect.bisect_left(self.starts, start)
-        return any(self.ends[j] <= end for j in range(i, bisect.bisect_left(self.starts, end, i)))
+        while i < len(self.starts) and self.starts[i] < end:
+            if self.ends[i] <= end:
+                return True
+            i += 1
+        return False
 
 
 # Where speech verbs are, as letters (the words that hold one count too).
@@ -186,7 +191,7 @@ def _sentences(paragraph: str) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(paragraph):
         before = paragraph[begin : match.start() + 1]
         word = before.rsplit(None, 1)[-1] if before.strip() else ""
-        if word in _ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", word) or _open_quote(before):
+        if word in _ABBREVIATIONS or _INITIAL.fullmatch(word) or _open_quote(before):
             continue
         bounds.append((begin, match.end()))
         begin = match.end()
