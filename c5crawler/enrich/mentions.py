@@ -11,7 +11,7 @@ from functools import lru_cache
 import pycountry
 from babel import Locale
 
-from c5crawler.enrich.gazetteer import Gazetteer, Hit, Scanner, forms_of, load_data
+from c5crawler.enrich.gazetteer import Gazetteer, Hit, Scanner, forms_of, inside, load_data
 from c5crawler.enrich.people import offices_of, people, surnames
 from c5crawler.enrich.states import country_name, state_references
 
@@ -148,7 +148,7 @@ def _references(text: str, full: list[Hit]) -> list[Hit]:
     alone = [
         h
         for h in named.find(text, full[0].start)  # a surname before the first full name cannot resolve
-        if not any(s <= h.start < e for s, e in covered) and not _NAME_GOES_ON.match(text, h.end)
+        if not inside(h.start, covered) and not _NAME_GOES_ON.match(text, h.end)
     ]
     refs: list[Hit] = []
     last_with_surname: dict[str, str] = {}

@@ -22,19 +22,49 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from c5crawler.enrich.gazetteer import Hit
+import ahocorasick_rs
+
+from c5crawler.enrich.gazetteer import Hit, inside
 from c5crawler.enrich.mentions import countries, organisations
 from c5crawler.enrich.people import people
 from c5crawler.items import Quote
 
-VERBS = (
-    r"said|says|added|adds|noted|notes|stressed|stresses|emphasi[sz]ed|stated|told|urged|"
-    r"called for|called on|pointed out|underlined|underscored|reiterated|warned|insisted|"
-    r"explained|announced|affirmed|argued|expressed|hoped|proposed|suggested|remarked|"
-    r"declared|highlighted|asserted|replied|responded|recalled|acknowledged"
+
+def _alternation(words: Iterable[str]) -> str:
+    """One regex alternation of the words, nested by shared prefix, a longer word before its prefix.
+
+    Nesting lets the engine try one branch per letter instead of every word.
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _node_pattern(root)
+
+
+def _node_pattern(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _node_pattern(child) for char, child in node.items() if char]
+    if "" in node and branches:
+        branches.append("")  # the word ending here, tried last
+    if len(branches) <= 1:
+        return "".join(branches)
+    return "(?:" + "|".join(branches) + ")"
+
+
+SPEECH_VERBS = (
+    "said", "says", "added", "adds", "noted", "notes", "stressed", "stresses", "emphasised", "emphasized",
+    "stated", "told", "urged", "called for", "called on", "pointed out", "underlined", "underscored",
+    "reiterated", "warned", "insisted", "explained", "announced", "affirmed", "argued", "expressed", "hoped",
+    "proposed", "suggested", "remarked", "declared", "highlighted", "asserted", "replied", "responded",
+    "recalled", "acknowledged",
 )
+VERBS = _alternation(SPEECH_VERBS)
 _VERB = re.compile(rf"\s(?:also\s+|further\s+)?(?:{VERBS})\b")
 # `"...," Wang said` / `"...," said Wang`: the attribution right after a quote.
 _AFTER = re.compile(rf"^\s*(?P<subj>[^,;:\"“”]{{1,120}}?)\s+(?:also\s+)?(?:{VERBS})\b")
@@ -48,6 +78,7 @@ _QUOTE = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
 _PRONOUN = re.compile(r"(?:he|she)", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w'’.\-]+")
 
+_INITIAL = re.compile(r"[A-Z]\.")  # "J." does not end a sentence
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“(]?[A-Z])")
 _ABBREVIATIONS = frozenset(
     "Mr. Mrs. Ms. Dr. St. No. Gen. Sen. Rep. Prof. Jr. Sr. Inc. Co. Corp. Ltd. Jan. Feb. Mar. "
@@ -105,8 +136,11 @@ def find_quotes(text: str, refs: list[Hit], start: int = 0) -> list[Quote]:
 
     `refs` are the listed officials referred to in `text` (mentions.person_references).
     """
-    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(text, start)]
-    outside = [h for h in refs if not any(s <= h.start < e for s, e in spans)]
+    verbs = _verbs_in(text, start)
+    if not verbs.starts:  # every rule needs a speech verb
+        return []
+    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(text, start)] if refs else []
+    outside = [h for h in refs if not inside(h.start, spans)]
     index = people()
     context = _Context(
         named=[(h.start, str(h.value), index.by_name[str(h.value)].pronoun) for h in outside], refs=outside
@@ -114,10 +148,41 @@ def find_quotes(text: str, refs: list[Hit], start: int = 0) -> list[Quote]:
     quotes: list[Quote] = []
     position = start
     for paragraph in text[start:].split("\n\n"):
-        for s, e in _sentences(paragraph):
-            quotes.extend(_sentence_quotes(text, position + s, position + e, context))
+        # A sentence without a speech verb is not read.
+        if verbs.within(position, position + len(paragraph)):
+            for s, e in _sentences(paragraph):
+                if verbs.within(position + s, position + e):
+                    quotes.extend(_sentence_quotes(text, position + s, position + e, context))
         position += len(paragraph) + 2
     return quotes
+
+
+@dataclass(frozen=True)
+class _Verbs:
+    """Where the speech verbs are in a text, as letters (a word that merely holds one counts too)."""
+
+    starts: list[int]
+    ends: list[int]
+
+    def within(self, start: int, end: int) -> bool:
+        """Is a speech verb wholly inside text[start:end]?"""
+        i = bisect.bisect_left(self.starts, start)
+        while i < len(self.starts) and self.starts[i] < end:
+            if self.ends[i] <= end:
+                return True
+            i += 1
+        return False
+
+
+# Where speech verbs are, as letters (the words that hold one count too).
+_SPEECH_VERBS_IN = ahocorasick_rs.AhoCorasick(SPEECH_VERBS)
+
+
+def _verbs_in(text: str, start: int) -> _Verbs:
+    """The speech verbs of text[start:], in one pass (a regex would try every verb at every letter)."""
+    matches = _SPEECH_VERBS_IN.find_matches_as_indexes(text[start:], overlapping=True)
+    found = sorted((s + start, e + start) for _, s, e in matches)
+    return _Verbs([s for s, _ in found], [e for _, e in found])
 
 
 def _sentences(paragraph: str) -> list[tuple[int, int]]:
@@ -126,7 +191,7 @@ def _sentences(paragraph: str) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(paragraph):
         before = paragraph[begin : match.start() + 1]
         word = before.rsplit(None, 1)[-1] if before.strip() else ""
-        if word in _ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", word) or _open_quote(before):
+        if word in _ABBREVIATIONS or _INITIAL.fullmatch(word) or _open_quote(before):
             continue
         bounds.append((begin, match.end()))
         begin = match.end()

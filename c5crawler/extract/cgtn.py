@@ -7,25 +7,25 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
 from c5crawler.extract.credits import split_byline
 from c5crawler.extract.fallback import extract_generic
 from c5crawler.extract.html import (
-    HtmlElement,
+    Element,
     absolute_url,
     article_language,
     canonical_link,
     class_tokens,
     clean_space,
+    decode_html,
     element_text,
-    first,
-    first_text,
-    parse_html,
+    parse_page,
     strip_tracking,
 )
 from c5crawler.items import DateText, ExtractionError, Image, RawArticle
@@ -43,29 +43,30 @@ _HEX_PATH = re.compile(r"^/news/(?P<key>3d3d[0-9a-fA-F]+6d54)/(?:(?:index|p|shar
 _LISTING_LINKS = CSSSelector(
     ".cg-title h3 a, .cg-title h4 a, div.top-news-item-content a, a[data-news-id]"
 )
-_TITLE = (CSSSelector("div.news-title"),)
-_SECTION_DATE_DIV = (CSSSelector("div.news-section-date"),)
-# Where the article's own stamps are: the desktop byline block ("19:49, 21-Jan-2019"), the
-# newer "<Section> HH:MM, DD-Mon-YYYY" block, `div.updatetime` ("Updated 23:16, 21-Jan-2019"),
-# the app share page's `div.news-date` ("2019-01-16 09:10 GMT+8"), and any other date span
-# that is not in a list (related and top-news lists date their own items).
-_DATES = etree.XPath(
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' news-author ')]//span[@class='date']"
-    " | //div[contains(concat(' ', normalize-space(@class), ' '), ' news-section-date ')]"
-    " | //div[contains(concat(' ', normalize-space(@class), ' '), ' updatetime ')]"
-    " | //div[contains(concat(' ', normalize-space(@class), ' '), ' news-date ')][not(ancestor::*[@id='read-more'])]"
-    " | //span[contains(concat(' ', normalize-space(@class), ' '), ' date ')][not(ancestor::li)]"
-)
+# The page's elements each field is read from, named as CSS would name them, in order
+# of preference (see `_Marks`).
+_TITLE = ("div.news-title",)
+_SECTION_DATE_DIV = ("div.news-section-date",)
+_SECTION = ("span.section", "div.news-section")
+_BYLINE = ("div.news-author-name", "div.top-container div.news-author")
+# The desktop page's credit block, and the app share page's ("Source(s): AFP, Reuters").
+_AGENCY = ("div.sourceTextDiv", "div.sourcetext")
+_BODY = ("div#cmsMainContent",)
+# The CSS classes of divs and spans `_Marks` looks for.
+_MARK_CLASSES = {
+    "div": frozenset(
+        {"news-title", "news-section-date", "news-section", "news-author-name", "news-author", "top-container",
+         "sourceTextDiv", "sourcetext", "updatetime", "news-date"}
+    ),
+    "span": frozenset({"section", "date"}),
+}
+# What splits a class attribute into classes (XML's whitespace, as CSS selectors read it).
+_CLASS_SPACE = re.compile("[ \t\r\n]+")
 # "15:45, 23-Mar-2022", "2019-01-16 09:10 GMT+8", "2022.12.25 09:29 GMT+8", each maybe "Updated ...".
 _STAMP = re.compile(
     r"(?:Updated\s+)?(?:\d{1,2}:\d{2},\s*\d{1,2}-[A-Za-z]{3}-\d{4}"
     r"|\d{4}[-.]\d{1,2}[-.]\d{1,2}\s+\d{1,2}:\d{2}(?:\s*GMT\s*[+-]\d{1,2})?)"
 )
-_SECTION = (CSSSelector("span.section"), CSSSelector("div.news-section"))
-_BYLINE = (CSSSelector("div.news-author-name"), CSSSelector("div.top-container div.news-author"))
-# The desktop page's credit block, and the app share page's ("Source(s): AFP, Reuters").
-_AGENCY = (CSSSelector("div.sourceTextDiv"), CSSSelector("div.sourcetext"))
-_BODY = (CSSSelector("div#cmsMainContent"),)
 _VIDEO = CSSSelector("[data-video]")
 _IMAGES = CSSSelector("div.cmsImage img, div.cmsImage amp-img, figure img")
 
@@ -115,7 +116,7 @@ def listing_links(html: str | bytes, url: str) -> list[tuple[str, ParsedDate | N
     absolute and without tracking parameters; two variants of one article count
     once. Each comes with the listing's `data-time` (epoch ms) when a copy carries one.
     """
-    tree = parse_html(html)
+    tree = parse_page(html)
     found: dict[str, tuple[str, ParsedDate | None]] = {}
     for anchor in _LISTING_LINKS(tree):
         link = absolute_url(url, anchor.get("href"))
@@ -130,27 +131,30 @@ def listing_links(html: str | bytes, url: str) -> list[tuple[str, ParsedDate | N
 def extract_article(html: str | bytes, url: str) -> RawArticle:
     """Raw fields of one CGTN article page; the generic extractor steps in when the
     site's selectors find no title or no body. Raises ExtractionError when neither can."""
-    tree = parse_html(html)
+    text = decode_html(html)
+    tree = parse_page(text)
     # Read once what several fields need: each is a walk over a ~150 KB page.
     metas = _metas(tree)
+    marks = _Marks(tree)
     canonical = canonical_link(tree, url)
-    body = first(tree, _BODY)
+    body = marks.first(_BODY)
     paragraphs, headings = _body_paragraphs(body)
     images = _images(body, url)
     if body is not None and not paragraphs and body.get("data-json"):
         paragraphs, images = _json_body(body.get("data-json") or "", url)
-    title = _title(tree, metas)
-    byline, by_agency = split_byline(first_text(tree, _BYLINE))
+    title = _title(tree, marks, metas)
+    byline, by_agency = split_byline(marks.first_text(_BYLINE))
     raw = RawArticle(
         url=_page_url(canonical, metas, url),
         source="cgtn",
         kind=_kind(tree, url, canonical, paragraphs),
         title=title,
         summary=_meta(metas, "description", "og:description", "twitter:description"),
-        section=_section(tree),
-        dates=_dates(tree, metas),
+        section=_section(marks),
+        # (Script text is the page's text as written: a page that never says publish_date has no gtag one.)
+        dates=_dates(tree, marks, metas, gtag="publish_date" in text),
         byline=byline,
-        agency_text=", ".join(c for c in (by_agency, first_text(tree, _AGENCY)) if c) or None,
+        agency_text=", ".join(c for c in (by_agency, marks.first_text(_AGENCY)) if c) or None,
         paragraphs=paragraphs,
         headings=headings,
         images=images,
@@ -159,7 +163,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     )
     if not raw["title"] or not (paragraphs or raw["kind"] == "video"):
         try:
-            raw = _with_fallback(raw, tree, url)
+            raw = _with_fallback(raw, html, url)
         except ExtractionError:
             raise ExtractionError("no text" if raw["title"] else "no title") from None
     if not raw.get("title"):
@@ -169,7 +173,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     return raw
 
 
-def _metas(tree: HtmlElement) -> dict[str, str]:
+def _metas(tree: Element) -> dict[str, str]:
     """Each `<meta>` name, property and itemprop (lower-cased) -> the first non-empty content.
 
     What `meta_content` finds for a key, read in one walk for all the keys a page needs.
@@ -186,6 +190,66 @@ def _metas(tree: HtmlElement) -> dict[str, str]:
     return metas
 
 
+class _Marks:
+    """The page's divs and spans that the fields are read from, found in one walk.
+
+    A CSS selector per field would walk the whole page each time. `first` and
+    `first_text` take selector names ("div.news-title", "div#cmsMainContent",
+    "div.top-container div.news-author"); `dated` holds where the article's own
+    stamps are: the desktop byline block's `span.date` ("19:49, 21-Jan-2019"), the
+    newer "<Section> HH:MM, DD-Mon-YYYY" block, `div.updatetime` ("Updated 23:16,
+    21-Jan-2019"), the app share page's `div.news-date` ("2019-01-16 09:10 GMT+8"),
+    and any other date span that is not in a list (related and top-news lists date
+    their own items). Each in page order.
+    """
+
+    def __init__(self, tree: Element) -> None:
+        self.named: dict[str, list[Element]] = defaultdict(list)
+        self.dated: list[Element] = []
+        for element in tree.iter("div", "span"):
+            tag = element.tag
+            if tag == "div" and element.get("id") == "cmsMainContent":
+                self.named["div#cmsMainContent"].append(element)
+            classes = element.get("class")
+            marks = _MARK_CLASSES[tag].intersection(_CLASS_SPACE.split(classes)) if classes else None
+            if not marks:
+                continue
+            for mark in marks:
+                self.named[f"{tag}.{mark}"].append(element)
+            if "news-author" in marks and _within(element, "div", "top-container"):
+                self.named["div.top-container div.news-author"].append(element)
+            if _dated(element, classes, marks):
+                self.dated.append(element)
+
+    def first(self, names: Iterable[str]) -> Element | None:
+        """The first element of the first name that has one."""
+        return next((self.named[name][0] for name in names if self.named.get(name)), None)
+
+    def first_text(self, names: Iterable[str]) -> str | None:
+        """The text of the first element with text, trying the names in order."""
+        for name in names:
+            for element in self.named.get(name, ()):
+                text = element_text(element)
+                if text:
+                    return text
+        return None
+
+
+def _dated(element: Element, classes: str, marks: frozenset[str]) -> bool:
+    """Is this marked div or span one of the article's own date stamps (see `_Marks`)?"""
+    if element.tag == "span":
+        in_byline = classes == "date" and _within(element, "div", "news-author")
+        return in_byline or ("date" in marks and next(element.iterancestors("li"), None) is None)
+    if "news-section-date" in marks or "updatetime" in marks:
+        return True
+    return "news-date" in marks and not any(a.get("id") == "read-more" for a in element.iterancestors())
+
+
+def _within(element: Element, tag: str, mark: str) -> bool:
+    """Is the element inside a `tag` of the CSS class `mark`?"""
+    return any(mark in _CLASS_SPACE.split(a.get("class") or "") for a in element.iterancestors(tag))
+
+
 def _meta(metas: dict[str, str], *keys: str) -> str | None:
     """The content of the first of `keys` the page has (keys in lower case)."""
     return next((metas[key] for key in keys if key in metas), None)
@@ -199,7 +263,7 @@ def _page_url(canonical: str | None, metas: dict[str, str], url: str) -> str:
     return canonical_url(url)
 
 
-def _kind(tree: HtmlElement, url: str, canonical: str | None, paragraphs: list[str]) -> str:
+def _kind(tree: Element, url: str, canonical: str | None, paragraphs: list[str]) -> str:
     hosts = {urlsplit(url).hostname, urlsplit(canonical or "").hostname}
     if "video.cgtn.com" in hosts:
         return "video"
@@ -211,8 +275,8 @@ def _kind(tree: HtmlElement, url: str, canonical: str | None, paragraphs: list[s
     return "video" if has_stream else "article"
 
 
-def _title(tree: HtmlElement, metas: dict[str, str]) -> str | None:
-    title = first_text(tree, _TITLE) or _meta(metas, "og:title", "twitter:title")
+def _title(tree: Element, marks: _Marks, metas: dict[str, str]) -> str | None:
+    title = marks.first_text(_TITLE) or _meta(metas, "og:title", "twitter:title")
     if title:
         return title
     head_title = tree.find(".//title")
@@ -220,19 +284,20 @@ def _title(tree: HtmlElement, metas: dict[str, str]) -> str | None:
     return text or None
 
 
-def _section(tree: HtmlElement) -> str | None:
-    section = first_text(tree, _SECTION)
+def _section(marks: _Marks) -> str | None:
+    section = marks.first_text(_SECTION)
     if section:
         return section
-    match = _SECTION_DATE.match(first_text(tree, _SECTION_DATE_DIV) or "")
+    match = _SECTION_DATE.match(marks.first_text(_SECTION_DATE_DIV) or "")
     return (match.group("section") or None) if match else None
 
 
-def _dates(tree: HtmlElement, metas: dict[str, str]) -> list[DateText]:
-    """Page dates first (what readers see: the first of each role), then meta dates."""
+def _dates(tree: Element, marks: _Marks, metas: dict[str, str], gtag: bool) -> list[DateText]:
+    """Page dates first (what readers see: the first of each role), then meta dates
+    (`gtag`: the inline scripts are read for the analytics tag's publish date)."""
     dates: list[DateText] = []
     roles: set[str] = set()
-    for element in _DATES(tree):
+    for element in marks.dated:
         for stamp in _STAMP.findall(element_text(element)):
             role = "updated" if _UPDATED.match(stamp) else "published"
             if role not in roles:
@@ -246,7 +311,7 @@ def _dates(tree: HtmlElement, metas: dict[str, str]) -> list[DateText]:
         value = _meta(metas, key)
         if value:
             dates.append(DateText(text=value, source="meta", role=role))
-    for script in tree.iter("script"):
+    for script in tree.iter("script") if gtag else ():
         text = script.text or ""
         # The literal test first: a regex search through ~100 KB of inline scripts is slow.
         match = _GTAG_PUBLISH_DATE.search(text) if "publish_date" in text else None
@@ -256,7 +321,7 @@ def _dates(tree: HtmlElement, metas: dict[str, str]) -> list[DateText]:
     return dates
 
 
-def _body_paragraphs(body: HtmlElement | None) -> tuple[list[str], list[str]]:
+def _body_paragraphs(body: Element | None) -> tuple[list[str], list[str]]:
     """Paragraphs and subheadings of the body (`div#cmsMainContent`), in order.
 
     Paragraphs come from the `text en` divs when there are any, else from every `<p>`;
@@ -271,8 +336,9 @@ def _body_paragraphs(body: HtmlElement | None) -> tuple[list[str], list[str]]:
     in_text_divs = {node for div in text_divs for node in div.iterdescendants()} | whole_divs
     paragraphs: list[str] = []
     headings: list[str] = []
+    skipped: dict[Element, bool] = {}  # each container's answer, read once for all its blocks
     for block in body.iter("div", *_BLOCKS) if whole_divs else body.iter(*_BLOCKS):
-        if (block.tag == "div" and block not in whole_divs) or _skipped(block, body):
+        if (block.tag == "div" and block not in whole_divs) or _skipped(block, body, skipped):
             continue
         text = element_text(block)
         is_heading = block.tag in _HEADING_TAGS or _wholly_bold(block, text)
@@ -309,25 +375,32 @@ def _json_body(data: str, url: str) -> tuple[list[str], list[Image]]:
     return paragraphs, images
 
 
-def _skipped(element: HtmlElement, body: HtmlElement) -> bool:
-    """True inside a caption, media block, navigation or embed within the body."""
-    node: HtmlElement | None = element
-    while node is not None and node is not body:
-        if node.tag in _SKIPPED_TAGS or _SKIPPED_CLASS.search(node.get("class") or ""):
-            return True
-        node = node.getparent()
-    return False
+def _skipped(element: Element, body: Element, known: dict[Element, bool]) -> bool:
+    """True inside a caption, media block, navigation or embed within the body.
+
+    `known` holds the answers for elements already asked about (their blocks share them).
+    """
+    if element is body:
+        return False
+    if element not in known:
+        parent = element.getparent()
+        known[element] = bool(
+            element.tag in _SKIPPED_TAGS
+            or _SKIPPED_CLASS.search(element.get("class") or "")
+            or (parent is not None and _skipped(parent, body, known))
+        )
+    return known[element]
 
 
-def _wholly_bold(paragraph: HtmlElement, text: str) -> bool:
+def _wholly_bold(paragraph: Element, text: str) -> bool:
     """Is the paragraph (whose text is `text`) all in `<strong>`/`<b>`?"""
-    if paragraph.tag != "p" or not text:
+    if paragraph.tag != "p" or not text or not len(paragraph):  # (no children: no bold in it)
         return False
     bold = clean_space(" ".join(element_text(b) for b in paragraph.iter("strong", "b")))
     return bold == text and len(text.split()) <= _MAX_HEADING_WORDS
 
 
-def _images(body: HtmlElement | None, url: str) -> list[Image]:
+def _images(body: Element | None, url: str) -> list[Image]:
     if body is None:
         return []
     images: list[Image] = []
@@ -341,7 +414,7 @@ def _images(body: HtmlElement | None, url: str) -> list[Image]:
     return images
 
 
-def _caption(img: HtmlElement) -> str | None:
+def _caption(img: Element) -> str | None:
     """The figcaption of the image's figure, or the caption element right after its block."""
     for ancestor in img.iterancestors():
         if ancestor.tag == "figure":
@@ -354,9 +427,9 @@ def _caption(img: HtmlElement) -> str | None:
     return None
 
 
-def _with_fallback(raw: RawArticle, tree: HtmlElement, url: str) -> RawArticle:
-    """The generic extractor's reading of the same tree, keeping what the site's selectors did find."""
-    generic = extract_generic(tree, url, "cgtn")
+def _with_fallback(raw: RawArticle, html: str | bytes, url: str) -> RawArticle:
+    """The generic extractor's reading of the same page, keeping what the site's selectors did find."""
+    generic = extract_generic(html, url, "cgtn")
     merged = RawArticle(**generic)
     merged["url"] = raw["url"]
     merged["kind"] = raw["kind"]

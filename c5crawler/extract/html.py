@@ -20,10 +20,16 @@ from c5crawler.items import ExtractionError
 from c5crawler.normalise.language import page_language
 
 HtmlElement = lxml_html.HtmlElement
+# Any element: lxml.html's (what `parse_html` gives) or a plain one (`parse_page`).
+Element = etree._Element
 # A compiled CSSSelector or etree.XPath: called on a tree, it returns the matches.
-Selector = Callable[[HtmlElement], list[Any]]
+Selector = Callable[[Element], list[Any]]
 
 _PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
+# The same parser, making plain elements: lxml.html looks up each element's class in
+# Python whenever lxml hands one over, which an extractor that needs none of
+# HtmlElement's methods need not pay for.
+_PLAIN_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 # A page must open at least one of these tags early on to count as HTML.
@@ -83,10 +89,20 @@ def looks_like_html(text: str) -> bool:
 
 
 def parse_html(content: str | bytes) -> HtmlElement:
-    """Parse a page tolerantly into an lxml tree rooted at `<html>`.
+    """Parse a page tolerantly into an lxml.html tree rooted at `<html>`.
 
     Raises ExtractionError("empty page") or ExtractionError("not HTML").
     """
+    tree: HtmlElement = _parse(content, _PARSER)
+    return tree
+
+
+def parse_page(content: str | bytes) -> Element:
+    """`parse_html`, with plain lxml elements (no HtmlElement methods such as text_content)."""
+    return _parse(content, _PLAIN_PARSER)
+
+
+def _parse(content: str | bytes, parser: etree.HTMLParser) -> Any:
     text = decode_html(content)
     if not text.strip():
         raise ExtractionError("empty page")
@@ -95,11 +111,12 @@ def parse_html(content: str | bytes) -> HtmlElement:
     # lxml refuses str input that carries an XML encoding declaration.
     text = _XML_DECL.sub("", text, count=1)
     try:
-        return lxml_html.document_fromstring(text, parser=_PARSER)
-    except etree.ParserError:
-        raise ExtractionError("empty page") from None  # markup with no elements, e.g. a lone comment
+        tree = etree.fromstring(text, parser)
     except ValueError as error:
         raise ExtractionError(f"not HTML ({error})") from None
+    if tree is None:  # markup with no elements, e.g. a lone comment
+        raise ExtractionError("empty page")
+    return tree
 
 
 def clean_space(text: str | None) -> str:
@@ -111,7 +128,7 @@ def clean_space(text: str | None) -> str:
     return " ".join(text.split())
 
 
-def visible_strings(element: HtmlElement) -> Iterator[str]:
+def visible_strings(element: Element) -> Iterator[str]:
     """The text pieces of `element` in order, skipping scripts, styles and comments."""
     if element.tag in _INVISIBLE:
         return
@@ -126,19 +143,21 @@ def visible_strings(element: HtmlElement) -> Iterator[str]:
             yield child.tail
 
 
-def element_text(element: HtmlElement | None) -> str:
+def element_text(element: Element | None) -> str:
     """Normalised visible text of an element ("" for None); `<br>` and blocks count as spaces."""
     if element is None:
         return ""
+    if not len(element):  # no children (most paragraphs): its own text, without a walk
+        return clean_space(element.text) if isinstance(element.tag, str) and element.tag not in _INVISIBLE else ""
     return clean_space("".join(visible_strings(element)))
 
 
-def class_tokens(element: HtmlElement) -> set[str]:
+def class_tokens(element: Element) -> set[str]:
     """The element's CSS classes (`class="text  en"` gives {"text", "en"})."""
     return set((element.get("class") or "").split())
 
 
-def first(tree: HtmlElement, selectors: Iterable[Selector]) -> HtmlElement | None:
+def first(tree: Element, selectors: Iterable[Selector]) -> Element | None:
     """The first element matched by the first selector, in the order of preference given."""
     for selector in selectors:
         found = selector(tree)
@@ -147,7 +166,7 @@ def first(tree: HtmlElement, selectors: Iterable[Selector]) -> HtmlElement | Non
     return None
 
 
-def first_text(tree: HtmlElement, selectors: Iterable[Selector]) -> str | None:
+def first_text(tree: Element, selectors: Iterable[Selector]) -> str | None:
     """Text of the first non-empty match, trying selectors in order of preference."""
     for selector in selectors:
         for element in selector(tree):
@@ -157,7 +176,7 @@ def first_text(tree: HtmlElement, selectors: Iterable[Selector]) -> str | None:
     return None
 
 
-def meta_content(tree: HtmlElement, *keys: str) -> str | None:
+def meta_content(tree: Element, *keys: str) -> str | None:
     """Content of the first `<meta>` whose name, property or itemprop is one of `keys`.
 
     Keys are tried in order (so pass the preferred one first), case-insensitively.
@@ -181,7 +200,7 @@ def meta_content(tree: HtmlElement, *keys: str) -> str | None:
     return None
 
 
-def canonical_link(tree: HtmlElement, base_url: str = "") -> str | None:
+def canonical_link(tree: Element, base_url: str = "") -> str | None:
     """The absolute URL of `<link rel="canonical">`, if any."""
     for link in tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split():
@@ -227,7 +246,7 @@ def article_links(
 
 
 def article_url(
-    tree: HtmlElement, url: str, is_article: Callable[[str], bool], canonical: Callable[[str], str]
+    tree: Element, url: str, is_article: Callable[[str], bool], canonical: Callable[[str], str]
 ) -> str:
     """The article's identity: its canonical link or og:url when that is an article URL, else `url`."""
     for candidate in (canonical_link(tree, url), meta_content(tree, "og:url"), url):
@@ -236,7 +255,7 @@ def article_url(
     return canonical(url)
 
 
-def article_title(tree: HtmlElement, selectors: Iterable[Selector], site_suffix: re.Pattern[str]) -> str | None:
+def article_title(tree: Element, selectors: Iterable[Selector], site_suffix: re.Pattern[str]) -> str | None:
     """The headline: the site's own element, else og:title, else `<title>` without the site's name."""
     title = first_text(tree, selectors) or meta_content(tree, "og:title")
     if title:
@@ -244,7 +263,7 @@ def article_title(tree: HtmlElement, selectors: Iterable[Selector], site_suffix:
     return site_suffix.sub("", element_text(tree.find(".//title"))) or None
 
 
-def declared_languages(tree: HtmlElement) -> list[str]:
+def declared_languages(tree: Element) -> list[str]:
     """What the page says its language is, most specific first: the
     `content-language` meta, `<html lang>` (or `xml:lang`), then `og:locale` and a `language` meta."""
     declared = [
@@ -257,7 +276,7 @@ def declared_languages(tree: HtmlElement) -> list[str]:
     return [value for value in declared if value.strip()]
 
 
-def article_language(tree: HtmlElement, title: str | None, paragraphs: Iterable[str]) -> str:
+def article_language(tree: Element, title: str | None, paragraphs: Iterable[str]) -> str:
     """The page's declared language, checked against the script of its title and body."""
     sample = [title or ""]
     for paragraph in paragraphs:  # the opening paragraphs suffice

@@ -28,6 +28,12 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 _MONTH_DAY_YEAR = re.compile(rf"({'|'.join(_MONTHS)}) (\d{{1,2}}), ((?:19|20)\d{{2}})")
 _MONTH_NUMBERS = {name: number for number, name in enumerate(_MONTHS, start=1)}
+# "21:30, 16-Jul-2020", as CGTN stamps its articles: read directly, as dateutil reads it
+# (every time of day, and every day 0-99 of every month of 1900-2099, checked).
+_CLOCK_DAY_MON_YEAR = re.compile(
+    rf"([01]?\d|2[0-3]):([0-5]\d), (\d{{1,2}})-({'|'.join(m[:3] for m in _MONTHS)})-((?:19|20)\d{{2}})"
+)
+_MON_NUMBERS = {name[:3]: number for name, number in _MONTH_NUMBERS.items()}
 # Chinese dates: "2019年1月7日", "2019年1月7日 15:00", also in Chinese numerals
 # ("二〇一九年一月七日", "十二月三十一日"), read here as dateutil does not.
 _CHINESE_DIGITS = {c: d for d, chars in enumerate(("〇零", "一", "二两", "三", "四", "五", "六", "七", "八", "九")) for c in chars}
@@ -103,6 +109,8 @@ def parse_date(text: str | None, zone: tzinfo = BEIJING) -> ParsedDate | None:
             value = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
         elif written := _MONTH_DAY_YEAR.fullmatch(cleaned):
             value = datetime(int(written[3]), _MONTH_NUMBERS[written[1]], int(written[2]))
+        elif stamp := _CLOCK_DAY_MON_YEAR.fullmatch(cleaned):
+            value = datetime(int(stamp[5]), _MON_NUMBERS[stamp[4]], int(stamp[3]), int(stamp[1]), int(stamp[2]))
         else:
             value = date_parser.parse(cleaned, fuzzy=True, default=datetime(1, 1, 1))
     except (ValueError, OverflowError):
