@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import deque
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
@@ -39,7 +40,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from c5crawler.archive.store import this_worker
-from c5crawler.pipelines import archive_committed
+from c5crawler.pipelines import archive_committed, archive_writing
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +148,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
         scheduler.crawl_id = settings.get("C5_CRAWL_ID")
         scheduler.worker = this_worker()
         scheduler.lease_timeout = settings.getfloat("C5_LEASE_TIMEOUT", 60.0)
-        scheduler.handled = []  # leases of requests handled through, ended at the next commit
+        scheduler.handled = []  # leases of requests handled through, ended once the archive has their pages
+        scheduler.writing = deque()  # the leases each batch on its way into the archive covers, oldest first
         server = scheduler.server
         scheduler.put = server.register_script(_QUEUE)
         scheduler.take = server.register_script(_TAKE)
@@ -187,6 +189,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
         # Scrapy looks at an idle spider's scheduler again only every 5 seconds; a worker
         # waiting for the others' new requests looks twice a second.
         self.look_again = slot.nextcall.schedule
+        self.crawler.signals.connect(self.leases_being_written, signal=archive_writing)
         self.crawler.signals.connect(self.end_leases, signal=archive_committed)
         self.crawler.signals.connect(self.stay_while_busy, signal=signals.spider_idle)
         self.heartbeat = task.LoopingCall(self.beat)
@@ -207,11 +210,16 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]
             self.stats.inc_value("c5/distributed/requeued", moved)
             logger.warning("requeued %d requests of a worker that stopped beating", moved, extra={"spider": self.spider})
 
+    def leases_being_written(self) -> None:
+        """A batch goes to the archive with everything handled so far: their leases end when it is committed."""
+        self.writing.append(self.handled)
+        self.handled = []
+
     def end_leases(self) -> None:
-        """The archive has everything handled so far: those requests are done for the crawl."""
-        if self.handled:
-            self.server.hdel(self.leases, *self.handled)
-            self.handled = []
+        """The oldest batch on its way is committed: its requests are done for the crawl."""
+        leases = self.writing.popleft() if self.writing else []
+        if leases:
+            self.server.hdel(self.leases, *leases)
 
     def stay_while_busy(self, spider: Spider) -> None:
         """Keep an idle worker while the crawl has requests queued or leased (its own included)."""

@@ -119,7 +119,10 @@ def run_alarms(
 
 def run_outcome(reason: str, stats: Mapping[str, Any], alarms: Sequence[str]) -> str:
     """What `crawl_runs.outcome` records: Scrapy's close reason, or for a run that
-    finished, `unreachable` when no request got a page, `alarm` when it alarmed."""
+    finished, `unreachable` when no request got a page, `alarm` when it alarmed;
+    `archive_error` whenever the archive refused a write, as the spider closed too."""
+    if stats.get("c5/archive/write_error"):
+        return "archive_error"
     if reason != "finished":
         return reason
     if fetched_nothing(stats):

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DropItem
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.failure import Failure
+from twisted.python.threadpool import ThreadPool
 
 from c5crawler import health
 from c5crawler.archive import ArchiveStore, RunCounts, open_archive
@@ -23,9 +28,12 @@ from c5crawler.runlock import DatabaseRunLock, LockHeld
 
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
-# Sent whenever everything handed to the ArchivePipeline so far is in the archive: a
-# distributed crawl's worker then lets go of the requests those pages came from.
+# Sent as the ArchivePipeline hands a batch to its writing thread (with it, everything
+# handed to the pipeline before), then as that batch is committed, in the same order:
+# a distributed crawl's worker lets go of the requests those pages came from.
+archive_writing = object()
 archive_committed = object()
 # How often a running crawl run says it is alive (see ArchiveStore.close_interrupted_runs).
 HEARTBEAT_SECONDS = 60.0
@@ -98,9 +106,13 @@ class ArchivePipeline:
 
     Records are stored in batches, each batch one transaction: every
     `C5_ARCHIVE_BATCH_SIZE` articles or `C5_ARCHIVE_BATCH_SECONDS` seconds, whichever
-    comes first, before a deletion is recorded, and when the spider closes. A run
-    killed outright loses at most the batch not yet stored, which the next run
-    fetches again (it is not in the archive), and never leaves part of an article.
+    comes first, before a deletion is recorded, and when the spider closes. The writes
+    run on one thread of their own, one after another in the order they were asked
+    (SQLite, PostgreSQL's driver and zlib release the interpreter, so the crawl goes on
+    fetching and reading pages meanwhile). While a batch is being written the next one
+    gathers; when it is full, items wait. A run killed outright loses at most those two
+    batches, which the next run fetches again (they are not in the archive), and never
+    leaves part of an article.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -125,6 +137,12 @@ class ArchivePipeline:
         self.crawl_id: str | None = settings.get("C5_CRAWL_ID") if settings.get("C5_REDIS_URL") else None
         self.missing: dict[str, list[str]] = {field: [] for field in health.FIELDS}
         self.write_error: str | None = None
+        # The archive's writing thread: one, so writes keep the order they were asked in.
+        self.writer = ThreadPool(minthreads=1, maxthreads=1, name="c5-archive")
+        self.writes_in_flight = 0
+        self.waiting: list[Deferred[None]] = []  # fired when no write is in flight
+        # Set on the writing thread as a write is refused: no write queued after it is tried.
+        self.refused = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -151,66 +169,115 @@ class ArchivePipeline:
                 raise CloseSpider("locked") from None
             self.store.close_interrupted_runs()
         self.run_id = self.store.start_run(name, self.crawl_id)
+        self.writer.start()
         self.heartbeat = task.LoopingCall(self.beat)
         self.heartbeat.start(HEARTBEAT_SECONDS, now=False)
         if self.batch_seconds > 0:
             self.timer = task.LoopingCall(self.flush_if_due)
             self.timer.start(self.batch_seconds / 2, now=False)
 
+    def write(self, work: Callable[[], T], done: Callable[[T], None] | None = None, size: int = 1) -> None:
+        """Run `work` on the writing thread after the writes asked before it, then `done` on the crawl's.
+
+        A refused write stops the crawl; the `size` articles of a write that is refused,
+        or not tried after one was, are counted as not written.
+        """
+        def on_writing_thread() -> T:
+            if self.refused:
+                raise _NotTried()
+            try:
+                return work()
+            except Exception:
+                self.refused = True
+                raise
+
+        def failed(failure: Failure) -> None:
+            self.stats.inc_value("c5/archive/not_written", size)
+            if failure.check(_NotTried) or self.write_error is not None:
+                return
+            if not failure.check(SQLAlchemyError):  # not the database's refusal: a fault of ours, shown whole
+                logger.error("archive write failed:\n%s", failure.getTraceback())
+            self.stop_on_write_error(failure.value)
+
+        def finished(result: None) -> None:
+            self.writes_in_flight -= 1
+            if not self.writes_in_flight:
+                waiting, self.waiting = self.waiting, []
+                for deferred in waiting:
+                    deferred.callback(None)
+
+        from twisted.internet import reactor  # imported late: the reactor is chosen at start
+
+        self.writes_in_flight += 1
+        deferred = deferToThreadPool(reactor, self.writer, on_writing_thread)  # type: ignore[arg-type]
+        if done is not None:
+            deferred.addCallback(done)
+        deferred.addErrback(failed)
+        deferred.addBoth(finished)
+
+    def written(self) -> Deferred[None]:
+        """Fires once every write asked so far is done."""
+        deferred: Deferred[None] = Deferred()
+        if self.writes_in_flight:
+            self.waiting.append(deferred)
+        else:
+            deferred.callback(None)
+        return deferred
+
     def beat(self) -> None:
         assert self.store is not None and self.run_id is not None
-        try:
-            self.store.heartbeat(self.run_id)
-        except SQLAlchemyError as exc:  # the next beat may get through; a crawl is not stopped for it
-            logger.warning("could not renew the run's heartbeat: %s", one_line(exc))
+        store, run_id = self.store, self.run_id
 
-    def close_spider(self, spider: Spider | None = None) -> None:
+        def renew() -> None:
+            try:
+                store.heartbeat(run_id)
+            except SQLAlchemyError as exc:  # the next beat may get through; a crawl is not stopped for it
+                logger.warning("could not renew the run's heartbeat: %s", one_line(exc))
+
+        self.write(renew)
+
+    async def close_spider(self, spider: Spider | None = None) -> None:
         for timer in (self.timer, self.heartbeat):
             if timer is not None and timer.running:
                 timer.stop()
         self.flush()
+        await maybe_deferred_to_future(self.written())
+        if self.writer.started:
+            self.writer.stop()
 
     def flush_if_due(self) -> None:
         if not self.pending or time.monotonic() - self.pending_since >= self.batch_seconds:
             self.flush()
 
     def flush(self, spider: Spider | None = None) -> None:
-        """Store the pending records in one transaction; then say that all is committed."""
-        if self.store is None or self.write_error is not None:
+        """Hand the pending records to the writing thread, one transaction; then say when all is committed."""
+        if self.store is None or self.write_error is not None or not self.writer.started:
             return
-        if self.pending:
-            batch, self.pending = self.pending, []
-            try:
-                outcomes = self.store.save_many(batch, self.run_id)
-            except SQLAlchemyError as exc:
-                self.stats.inc_value("c5/archive/not_written", len(batch) - 1)
-                self.stop_on_write_error(exc)
-                return
+        batch, self.pending = self.pending, []
+        store, run_id = self.store, self.run_id
+
+        def committed(outcomes: list[str]) -> None:
             for outcome in outcomes:
                 self.stats.inc_value(f"c5/archive/{outcome}")
-        self.crawler.signals.send_catch_log(archive_committed)
+            self.crawler.signals.send_catch_log(archive_committed)
 
-    def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
+        self.crawler.signals.send_catch_log(archive_writing)
+        self.write(lambda: store.save_many(batch, run_id) if batch else [], committed, size=len(batch))
+
+    def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem | Awaitable[ArticleItem]:
         assert self.store is not None
         if self.write_error is not None:
             # The archive refused a write (full disk, locked, read-only): the crawl is
             # stopping; what is still in flight is counted, and fetched again next run.
             self.stats.inc_value("c5/archive/not_written")
             return item
-        try:
-            self.store_item(item)
-        except SQLAlchemyError as exc:
-            self.stop_on_write_error(exc)
-        return item
-
-    def store_item(self, item: ArticleItem) -> None:
-        assert self.store is not None
         if "deleted_url" in item:
             self.flush()  # in the order the pages came
             when = parse_iso(item["page"]["fetched_at"])
-            if when and self.store.mark_deleted(item["deleted_url"], when):
-                self.stats.inc_value("c5/archive/deleted")
-            return
+            if when:
+                store, url = self.store, item["deleted_url"]
+                self.write(lambda: store.mark_deleted(url, when), self.count_deleted)
+            return item
         if "record" in item:
             record = item["record"]
             if not self.pending:
@@ -218,16 +285,30 @@ class ArchivePipeline:
             self.pending.append((record, item["page"]))
             self.measure(record)
             if len(self.pending) >= self.batch_size:
-                self.flush()
+                if not self.writes_in_flight:
+                    self.flush()
+                    return item
+                # A batch is being written and the next is full: the item waits for it.
+                return self.flush_when_written(item)
+        return item
 
-    def stop_on_write_error(self, exc: SQLAlchemyError) -> None:
+    async def flush_when_written(self, item: ArticleItem) -> ArticleItem:
+        await maybe_deferred_to_future(self.written())
+        if len(self.pending) >= self.batch_size:  # another waiting item may have flushed it
+            self.flush()
+        return item
+
+    def count_deleted(self, marked: bool) -> None:
+        if marked:
+            self.stats.inc_value("c5/archive/deleted")
+
+    def stop_on_write_error(self, exc: BaseException) -> None:
         """Stop the crawl: going on would fetch pages only to lose them.
 
         Each batch is one transaction, so the failed one left nothing half-written and
         everything archived before it stays; the run ends `archive_error` (exit code 1).
         """
         self.write_error = one_line(exc)
-        self.stats.inc_value("c5/archive/not_written")
         self.stats.set_value("c5/archive/write_error", self.write_error)
         logger.error("the archive refused a write, stopping the crawl: %s", self.write_error)
         assert self.crawler.engine is not None
@@ -243,10 +324,10 @@ class ArchivePipeline:
         when = parse_iso(item["page"]["fetched_at"])
         if when is None:
             return
-        try:
-            self.store.remember_dropped(exception.url, exception.source, exception.reason, when, item["page"]["url"])
-        except SQLAlchemyError as exc:
-            self.stop_on_write_error(exc)
+        store, url, source, reason, fetched_url = (
+            self.store, exception.url, exception.source, exception.reason, item["page"]["url"]
+        )
+        self.write(lambda: store.remember_dropped(url, source, reason, when, fetched_url))
 
     def measure(self, record: ArticleRecord) -> None:
         """Count the fields this page has, keeping a few URLs of pages without each."""
@@ -304,7 +385,11 @@ class ArchivePipeline:
         self.store.engine.dispose()
 
 
-def one_line(exc: SQLAlchemyError) -> str:
+class _NotTried(Exception):
+    """A write queued after the archive refused one: not tried."""
+
+
+def one_line(exc: BaseException) -> str:
     """The database's own message (`database or disk is full`), without SQLAlchemy's SQL dump."""
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 

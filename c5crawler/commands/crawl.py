@@ -250,9 +250,10 @@ def run_summary(spider: str, stats: dict[str, Any]) -> str:
 
     dropped = {k.removeprefix("c5/dropped/"): v for k, v in stats.items() if k.startswith("c5/dropped/")}
     elapsed = stats.get("elapsed_time_seconds")
-    unreachable = stats.get("c5/outcome") == "unreachable"
+    outcome = stats.get("c5/outcome")
+    unreachable = outcome == "unreachable"
     parts = [
-        f"{spider}: {'unreachable' if unreachable else stats.get('finish_reason', 'not started')}"
+        f"{spider}: {outcome if outcome in ('unreachable', 'archive_error') else stats.get('finish_reason', 'not started')}"
         + (f" in {elapsed:.1f} s" if isinstance(elapsed, (int, float)) else "")
         + f"; {stats.get('downloader/response_count', 0)} pages fetched, "
         f"{stats.get('c5/skipped/unchanged', 0)} archived articles skipped as unchanged; "
