@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, column, delete, false, func, insert, literal, literal_column, select, table
+from sqlalchemy import ColumnElement, Connection, Engine, Select, bindparam, column, delete, false, func, insert, literal, literal_column, select, table
 from sqlalchemy.exc import DBAPIError
 
 from c5crawler.archive import chinese
@@ -149,6 +149,21 @@ _SHOWN_FTS = (
 )
 
 
+# Built once, run with each search's ids and query: a search spends no time making them.
+_CLEAR_SHOWN = delete(_SHOWN_TABLE)
+_INDEX_SHOWN = insert(_SHOWN_TABLE).from_select(
+    ["rowid", "title", "summary", "body"],
+    select(Article.id, Article.title, Article.summary, Article.body).where(
+        Article.id.in_(bindparam("ids", expanding=True))
+    ),
+)
+_SHOWN = literal_column("shown_fts")
+_SNIPPETS = select(
+    _SHOWN_TABLE.c.rowid,
+    func.snippet(_SHOWN, literal_column("-1"), *map(literal, _MARKERS), literal("…"), literal_column("16")),
+).where(_SHOWN.op("MATCH")(bindparam("query")))
+
+
 def _sqlite_snippets(connection: Connection, query: str, ids: list[int]) -> dict[int, str]:
     """FTS5 snippets of the rows shown, from an in-memory index of just those rows.
 
@@ -164,15 +179,9 @@ def _sqlite_snippets(connection: Connection, query: str, ids: list[int]) -> dict
         for statement in _SHOWN_FTS:
             connection.exec_driver_sql(statement)
         connection.info["shown_fts"] = True
-    connection.execute(delete(_SHOWN_TABLE))  # a search that failed half-way may have left rows
-    texts = select(Article.id, Article.title, Article.summary, Article.body).where(Article.id.in_(ids))
-    connection.execute(insert(_SHOWN_TABLE).from_select(["rowid", "title", "summary", "body"], texts))
-    shown = literal_column("shown_fts")
-    snippets = select(
-        _SHOWN_TABLE.c.rowid,
-        func.snippet(shown, literal_column("-1"), *map(literal, _MARKERS), literal("…"), literal_column("16")),
-    ).where(shown.op("MATCH")(fts_query(query)))
-    return dict(connection.execute(snippets).all())  # type: ignore[arg-type]
+    connection.execute(_CLEAR_SHOWN)  # a search that failed half-way may have left rows
+    connection.execute(_INDEX_SHOWN, {"ids": ids})
+    return dict(connection.execute(_SNIPPETS, {"query": fts_query(query)}).all())  # type: ignore[arg-type]
 
 
 def _chinese_snippets(connection: Connection, query: str, ids: list[int]) -> dict[int, str]:
