@@ -12,15 +12,16 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from c5crawler.archive import ArchiveStore, open_archive
+from c5crawler.archive import ArchiveStore, chinese, open_archive
 from c5crawler.archive.models import Article
 from c5crawler.archive.filters import ArticleFilter
+from c5crawler.archive.query import is_chinese, parse
 from c5crawler.archive.search import RANK_WINDOW, fts_query, search
 from c5crawler.items import FetchedPage
 
 from c5crawler.items import ExtractionError
 from c5crawler.records import record_of_page
-from extraction import CGTN_SET, MFA_SET, page_sets
+from extraction import CGTN_SET, MFA_CHINESE, MFA_SET, page_sets
 
 
 def sample_records() -> list[tuple[dict[str, Any], bytes]]:
@@ -58,6 +59,21 @@ def ingest(url: str, count: int, batch: int) -> dict[str, Any]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+_CHINESE_SENTENCE_END = re.compile(r"(?<=[。！？])\s*")
+# One article in this many is a Chinese one (the Foreign Ministry's Chinese transcripts).
+CHINESE_EVERY = 10
+
+
+def chinese_texts() -> list[list[str]]:
+    """The sentences of each real Chinese Foreign Ministry transcript (none without ../shared)."""
+    texts = []
+    for path in sorted(MFA_CHINESE.glob("t*.shtml")):
+        try:
+            record = record_of_page(path.read_bytes(), f"https://www.fmprc.gov.cn/web/wjdt_674879/fyrbt_674889/{path.name}")
+        except ExtractionError:
+            continue
+        texts.append([s for s in _CHINESE_SENTENCE_END.split(record["body"]) if s.strip()])
+    return texts
 
 
 def fill_for_search(url: str, count: int, shuffled: bool = False) -> float:
@@ -66,12 +82,15 @@ def fill_for_search(url: str, count: int, shuffled: bool = False) -> float:
     Each is a run of 10-25 consecutive sentences of one real record (a Foreign Ministry
     transcript or a CGTN article), headed by the first 12 words of one of them: words
     and phrases keep the frequencies and neighbours they have in the real reporting.
+    One in CHINESE_EVERY is Chinese, from a real Chinese transcript of the Foreign
+    Ministry (headed by one of its sentences), and indexed in the Chinese index too.
     Articles are 53 minutes apart; archived in date order, or (`shuffled`) in a random
     order of their dates, as a back-fill of old years archives them.
     """
     texts = [_SENTENCE_END.split(record["body"]) for record, _ in sample_records()]
+    zh_texts = chinese_texts()
     engine = open_archive(url)
-    rng = random.Random(1)
+    rng, zh_rng = random.Random(1), random.Random(3)
     slots = list(range(count))
     if shuffled:
         random.Random(2).shuffle(slots)
@@ -82,20 +101,23 @@ def fill_for_search(url: str, count: int, shuffled: bool = False) -> float:
         for first in range(0, count, chunk):
             rows = []
             for i in range(first, min(count, first + chunk)):
-                sentences = rng.choice(texts)
-                length = rng.randint(10, 25)
-                at = rng.randrange(max(1, len(sentences) - length))
+                zh = bool(zh_texts) and i % CHINESE_EVERY == CHINESE_EVERY - 1
+                sentences = (zh_rng if zh else rng).choice(zh_texts if zh else texts)
+                length = (zh_rng if zh else rng).randint(10, 25)
+                at = (zh_rng if zh else rng).randrange(max(1, len(sentences) - length))
                 run = sentences[at : at + length]
+                title = (zh_rng.choice(run)[:30] if zh else " ".join(rng.choice(run).split()[:12]))
                 rows.append({
                     "url": f"https://example.org/{i}", "source": ("cgtn", "mfa", "xinhua")[i % 3],
-                    "kind": "article", "title": " ".join(rng.choice(run).split()[:12]), "summary": None,
+                    "kind": "article", "title": title, "summary": None,
                     "section": ("China", "World", "Politics")[i % 3],
                     "published_at": base + timedelta(minutes=53 * slots[i]), "updated_at": None,
                     "date_raw": None, "date_source": "page", "date_precision": "minute", "body": "\n\n".join(run),
-                    "headings": [], "images": [], "topics": [], "language": "en", "extractor": "bench",
+                    "headings": [], "images": [], "topics": [], "language": "zh" if zh else "en", "extractor": "bench",
                     "content_hash": f"{i:064d}", "first_seen_at": base, "last_seen_at": base,
                 })
             connection.execute(insert(Article.__table__), rows)
+        chinese.reindex(connection)
     seconds = time.perf_counter() - start
     engine.dispose()
     return seconds
@@ -109,6 +131,8 @@ QUERIES = {
     "filtered + snippets": ["china", "central asia", '"press conference"', "sanctions"],
     "--rank-all, 1-3 words and a phrase": ["china", "sanctions", "central asia", "foreign ministry spokesperson",
                                            '"press conference"'],
+    "Chinese, 1-3 words": ["中国", "香港", "疫情 美国", "外交部 发言人 表示"],
+    "Chinese, filtered + snippets": ["中国", "香港", "疫情 美国"],
 }
 
 
@@ -118,7 +142,7 @@ def search_latency(url: str, rounds: int) -> dict[str, dict[str, float]]:
     until = datetime(2019, 1, 1, tzinfo=timezone.utc)
     out = {}
     for label, queries in QUERIES.items():
-        where = ArticleFilter(source="mfa", since=since, until=until) if label.startswith("filtered") else None
+        where = ArticleFilter(source="mfa", since=since, until=until) if "filtered" in label else None
         window = None if label.startswith("--rank-all") else RANK_WINDOW
         times: list[float] = []
         for round_ in range(rounds + 1):
@@ -130,7 +154,8 @@ def search_latency(url: str, rounds: int) -> dict[str, dict[str, float]]:
         times.sort()
         out[label] = {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))], "n": len(times)}
         with engine.connect() as connection:  # how common each query is: the cost of ranking follows it
-            count = text("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :q")
+            index = chinese.TABLE if is_chinese(parse(queries[0])) else "articles_fts"
+            count = text(f"SELECT count(*) FROM {index} WHERE {index} MATCH :q")
             out[label]["matches"] = {q: connection.execute(count, {"q": fts_query(q)}).scalar_one() for q in queries}
     engine.dispose()
     return out

@@ -39,6 +39,7 @@ from c5crawler.normalise.record import normalise_record
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "real-pages"
 MFA_ROOT = SHARED / "fmprc-2020-07-04" / "www.fmprc.gov.cn"
 MFA_ENGLISH = MFA_ROOT / "mfa_eng" / "xwfw_665399" / "s2510_665401"
+MFA_CHINESE = MFA_ROOT / "web" / "wjdt_674879" / "fyrbt_674889"  # the search corpus's Chinese articles
 NEWS_SITES = SHARED / "news-sites"
 BEIJING = timezone(timedelta(hours=8))
 MFA_SET = "MFA English transcripts (real pages)"

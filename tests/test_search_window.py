@@ -45,6 +45,31 @@ def test_date_filters_find_the_same_articles_as_filtering_afterwards(engine: Eng
     assert search(engine, WORD, ArticleFilter(since=datetime(1999, 1, 1, tzinfo=timezone.utc), until=since.replace(year=2000))) == []
 
 
+@pytest.mark.parametrize("read_ids_first", [True, False])
+def test_source_and_date_filters_find_what_filtering_afterwards_finds(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, read_ids_first: bool
+) -> None:
+    """The same hits, scores, order and snippets whether the filter's articles are read first
+    (few in its dates) or each match is looked up (many)."""
+    if not read_ids_first:
+        monkeypatch.setattr("c5crawler.archive.search._FEW_ARTICLES", 0)
+    everything = search(engine, WORD, window=None, limit=100)
+    source = everything[0].source
+    since, until = datetime(2020, 7, 1, tzinfo=timezone.utc), datetime(2024, 3, 15, tzinfo=timezone.utc)
+    where = ArticleFilter(source=source, since=since, until=until)
+    expected = [h for h in everything if h.source == source and h.published_at and since <= h.published_at < until]
+    assert expected and len(expected) < len(everything)
+    assert search(engine, WORD, where, window=None, limit=100) == expected
+    newest = search(engine, WORD, where, sort="newest", limit=100)
+    assert sorted(h.id for h in newest) == sorted(h.id for h in expected)
+    # By relevance, the window is the most recently archived of the filtered matches.
+    window = sorted(h.id for h in expected)[-2:]
+    assert sorted(h.id for h in search(engine, WORD, where, window=2, limit=100)) == window
+    assert more_matches_than(engine, WORD, where, len(expected) - 1)
+    assert not more_matches_than(engine, WORD, where, len(expected))
+    assert search(engine, WORD, ArticleFilter(source="nosuch", since=since)) == []
+
+
 def test_the_command_says_when_ranking_left_matches_out(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, filled_archive: str
 ) -> None:
