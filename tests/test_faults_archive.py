@@ -108,40 +108,49 @@ def test_an_archive_locked_by_another_writer(site: tuple[str, Path]) -> None:
     assert archived_urls(db) == {canonical(p) for p in [*FIRST, *LATER]}
 
 
-def test_the_lock_is_taken_mid_crawl(site: tuple[str, Path], plan: FaultPlan, tmp_path: Path) -> None:
-    """Another writer grabs the archive while the crawl runs: the crawl stops, exit code 1."""
-    base, db = site
-    # After the first new article, the others are served only once the other writer holds
-    # the lock, so the crawl cannot finish first however fast it is.
+@contextmanager
+def another_writer_locks(db: Path, plan: FaultPlan, tmp_path: Path, when: str, free_pages: int = 0) -> Iterator[None]:
+    """A separate process takes the archive's write lock once the SQL `when` is true.
+
+    The LATER pages after the first `free_pages` are served only once it holds the
+    lock, so the crawl cannot finish first however fast it is.
+    """
     held, served = threading.Event(), itertools.count()
 
     def gated(handler: FaultHandler) -> None:
-        if next(served) > 0:
+        if next(served) >= free_pages:
             held.wait(120)
         mirror_file(handler)
 
     plan.routes.update({p: gated for p in LATER})
     holder = tmp_path / "hold.py"
-    # A separate process takes the write lock as soon as the crawl has archived one new article.
     holder.write_text(
         "import sqlite3, sys, time\n"
         "db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)\n"
-        "while db.execute('SELECT count(*) FROM articles').fetchone()[0] <= int(sys.argv[2]):\n"
+        "while not db.execute(sys.argv[2]).fetchone()[0]:\n"
         "    time.sleep(0.01)\n"
         "db.execute('BEGIN IMMEDIATE')\n"
         "print('held', flush=True)\n"
         "sys.stdin.read()\n"
     )
     hold = subprocess.Popen(
-        [sys.executable, str(holder), str(db), str(len(FIRST))], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, str(holder), str(db), when], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     threading.Thread(target=lambda: hold.stdout.readline() and held.set(), daemon=True).start()  # type: ignore[union-attr]
     try:
-        result = crawl(f"sqlite:///{db}?timeout=0.5", base, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+        yield
     finally:
         held.set()
         hold.communicate("")
         plan.routes.clear()
+
+
+def test_the_lock_is_taken_mid_crawl(site: tuple[str, Path], plan: FaultPlan, tmp_path: Path) -> None:
+    """Another writer grabs the archive while the crawl runs: the crawl stops, exit code 1."""
+    base, db = site
+    # As soon as the crawl has archived one new article.
+    with another_writer_locks(db, plan, tmp_path, f"SELECT count(*) > {len(FIRST)} FROM articles", free_pages=1):
+        result = crawl(f"sqlite:///{db}?timeout=0.5", base, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
     assert result.returncode == 1, result.stdout + result.stderr[-3000:]
     assert "ARCHIVE ERROR: database is locked; stopped" in result.stdout
     assert_first_articles_kept(db)
@@ -157,33 +166,9 @@ def test_the_last_batch_refused_as_the_crawl_closes_fails_the_run(
 ) -> None:
     """Every new article waits for the write at the close, and the archive refuses it: exit code 1, not 0."""
     base, db = site
-    held = threading.Event()
-
-    def gated(handler: FaultHandler) -> None:
-        held.wait(120)
-        mirror_file(handler)
-
-    plan.routes.update({p: gated for p in LATER})
-    holder = tmp_path / "hold.py"
-    # A separate process takes the write lock once the crawl has recorded its run.
-    holder.write_text(
-        "import sqlite3, sys, time\n"
-        "db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)\n"
-        "while db.execute('SELECT count(*) FROM crawl_runs').fetchone()[0] < 2:\n"
-        "    time.sleep(0.01)\n"
-        "db.execute('BEGIN IMMEDIATE')\n"
-        "print('held', flush=True)\n"
-        "sys.stdin.read()\n"
-    )
-    hold = subprocess.Popen([sys.executable, str(holder), str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    threading.Thread(target=lambda: hold.stdout.readline() and held.set(), daemon=True).start()  # type: ignore[union-attr]
-    try:
-        # One batch for the whole run, written only as the spider closes.
+    # Once the crawl has recorded its run; one batch for the whole run, written only as the spider closes.
+    with another_writer_locks(db, plan, tmp_path, "SELECT count(*) >= 2 FROM crawl_runs"):
         result = crawl(f"sqlite:///{db}?timeout=0.5", base, "-s", "C5_ARCHIVE_BATCH_SIZE=1000", "-s", "C5_ARCHIVE_BATCH_SECONDS=0")
-    finally:
-        held.set()
-        hold.communicate("")
-        plan.routes.clear()
     assert result.returncode == 1, result.stdout + result.stderr[-3000:]
     assert result.stdout.startswith("cgtn: archive_error in ")
     assert f"ARCHIVE ERROR: database is locked; stopped, {len(LATER)} pages not archived" in result.stdout
