@@ -138,7 +138,7 @@ class ArchivePipeline:
         self.missing: dict[str, list[str]] = {field: [] for field in health.FIELDS}
         self.write_error: str | None = None
         # The archive's writing thread: one, so writes keep the order they were asked in.
-        self.writer = ThreadPool(minthreads=1, maxthreads=1, name="c5-archive")
+        self.writer = ThreadPool(minthreads=1, maxthreads=1, name="c5-archive-writer")
         self.writes_in_flight = 0
         self.waiting: list[Deferred[None]] = []  # fired when no write is in flight
         # Set on the writing thread as a write is refused: no write queued after it is tried.

@@ -163,7 +163,7 @@ def extract_article(html: str | bytes, url: str) -> RawArticle:
     )
     if not raw["title"] or not (paragraphs or raw["kind"] == "video"):
         try:
-            raw = _with_fallback(raw, html, url)
+            raw = _with_fallback(raw, text, url)
         except ExtractionError:
             raise ExtractionError("no text" if raw["title"] else "no title") from None
     if not raw.get("title"):
@@ -427,9 +427,9 @@ def _caption(img: Element) -> str | None:
     return None
 
 
-def _with_fallback(raw: RawArticle, html: str | bytes, url: str) -> RawArticle:
-    """The generic extractor's reading of the same page, keeping what the site's selectors did find."""
-    generic = extract_generic(html, url, "cgtn")
+def _with_fallback(raw: RawArticle, text: str, url: str) -> RawArticle:
+    """The generic extractor's reading of the same page (decoded once), keeping what the site's selectors did find."""
+    generic = extract_generic(text, url, "cgtn")
     merged = RawArticle(**generic)
     merged["url"] = raw["url"]
     merged["kind"] = raw["kind"]
