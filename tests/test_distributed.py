@@ -251,8 +251,12 @@ def test_workers_share_the_pace_at_a_site(
     assert times[-1] - times[0] >= 32 * 0.25 * 0.95
 
 
-def _save_overlapping(archive: str, first: int, count: int, html: bytes) -> list[str]:
-    """One writer process: `count` articles from number `first`, in batches of 25, and the drops and deletions."""
+def _save_overlapping(archive: str, first: int, count: int, html: bytes, gone: int) -> list[str]:
+    """One writer process: `count` articles from number `first`, in batches of 25, and the drops and deletions.
+
+    The article it marks deleted, `gone`, is one the other writer does not write: the
+    other's save of it, seen again, would otherwise undo the deletion when it came later.
+    """
     store = ArchiveStore(open_archive(archive))
     outcomes: list[str] = []
     try:
@@ -266,7 +270,7 @@ def _save_overlapping(archive: str, first: int, count: int, html: bytes) -> list
             outcomes += store.save_many(entries[batch : batch + 25])
         for number in range(first, first + count, 10):
             store.remember_dropped(f"https://news.cgtn.com/dropped/{number}", "cgtn", "not diplomacy", utcnow())
-            store.mark_deleted(entries[0][0]["url"], utcnow())
+            store.mark_deleted(entries[gone - first][0]["url"], utcnow())
     finally:
         store.engine.dispose()
     return outcomes
@@ -277,7 +281,9 @@ def test_two_processes_writing_overlapping_articles_archive_each_once(pg_archive
     open_archive(pg_archive).dispose()
     with get_context("spawn").Pool(2) as pool:
         # 0-149 and 50-199: 100 articles both write, at the same time.
-        first, second = pool.starmap(_save_overlapping, [(pg_archive, 0, 150, html), (pg_archive, 50, 150, html)])
+        first, second = pool.starmap(
+            _save_overlapping, [(pg_archive, 0, 150, html, 0), (pg_archive, 50, 150, html, 199)]
+        )
     assert scalar(pg_archive, "SELECT count(*) FROM articles") == 200
     assert scalar(pg_archive, "SELECT count(*) FROM revisions") == 200
     # Each shared article is new for exactly one writer, unchanged for the other.
